@@ -1,0 +1,2 @@
+//! Parse throughput benchmark (placeholder).
+fn main() {}

@@ -1,0 +1,496 @@
+//! The error-recovering parser: drives the lexer's modes and builds a lossless rowan tree.
+
+use rowan::{GreenNode, GreenNodeBuilder, TextRange, TextSize};
+
+use crate::lexer::{is_name_start, lex, Lexed, Mode};
+use crate::SyntaxKind::{self, *};
+use crate::{entity, SyntaxError};
+
+/// Elements nested deeper than this are kept flat in the tree (their tags and content stay,
+/// the element nodes do not nest further). Real policies nest about ten levels deep; the cap
+/// keeps building, walking and dropping the tree free of deep recursion.
+pub const MAX_NESTING: usize = 512;
+
+struct OpenElement {
+    name: String,
+    name_range: TextRange,
+    /// Whether an ELEMENT node was started for it (false beyond `MAX_NESTING`).
+    nested: bool,
+}
+
+pub(crate) struct Parser<'t> {
+    text: &'t str,
+    pos: usize,
+    builder: GreenNodeBuilder<'static>,
+    errors: Vec<SyntaxError>,
+    open: Vec<OpenElement>,
+    nested_depth: usize,
+    seen_root: bool,
+    reported_depth: bool,
+}
+
+fn range(start: usize, end: usize) -> TextRange {
+    TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32))
+}
+
+impl<'t> Parser<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Parser {
+            text,
+            pos: 0,
+            builder: GreenNodeBuilder::new(),
+            errors: Vec::new(),
+            open: Vec::new(),
+            nested_depth: 0,
+            seen_root: false,
+            reported_depth: false,
+        }
+    }
+
+    fn error(&mut self, message: impl Into<String>, start: usize, end: usize) {
+        self.errors
+            .push(SyntaxError::new(message, range(start, end)));
+    }
+
+    fn peek(&self, mode: Mode) -> Option<Lexed> {
+        lex(self.text, self.pos, mode)
+    }
+
+    fn bump(&mut self, lexed: Lexed) {
+        self.builder
+            .token(lexed.kind.into(), &self.text[self.pos..lexed.end]);
+        self.pos = lexed.end;
+    }
+
+    /// Takes the next token when it has `kind`.
+    fn eat(&mut self, mode: Mode, kind: SyntaxKind) -> Option<(usize, usize)> {
+        let lexed = self.peek(mode).filter(|lexed| lexed.kind == kind)?;
+        let start = self.pos;
+        self.bump(lexed);
+        Some((start, lexed.end))
+    }
+
+    pub(crate) fn parse(mut self) -> (GreenNode, Vec<SyntaxError>) {
+        self.builder.start_node(DOCUMENT.into());
+        if self.text.starts_with('\u{FEFF}') {
+            self.bump(Lexed { kind: BOM, end: 3 });
+        }
+        while let Some(lexed) = self.peek(Mode::Content) {
+            let start = self.pos;
+            match lexed.kind {
+                TEXT => {
+                    if self.open.is_empty() {
+                        self.error("text outside the root element", start, lexed.end);
+                    }
+                    entity::check(self.text, start, lexed.end, &mut self.errors);
+                    self.bump(lexed);
+                }
+                WHITESPACE => self.bump(lexed),
+                COMMENT_START => self.delimited(COMMENT, Mode::Comment, COMMENT_END, "comment"),
+                CDATA_START => {
+                    if self.open.is_empty() {
+                        self.error("CDATA section outside the root element", start, lexed.end);
+                    }
+                    self.delimited(CDATA, Mode::Cdata, CDATA_END, "CDATA section")
+                }
+                PI_START => self.processing_instruction(),
+                DOCTYPE_START => self.doctype(),
+                L_ANGLE => self.start_tag(),
+                L_ANGLE_SLASH => self.end_tag(),
+                _ => {
+                    self.error("unknown markup declaration", start, lexed.end);
+                    self.builder.start_node(ERROR.into());
+                    self.bump(lexed);
+                    self.builder.finish_node();
+                }
+            }
+        }
+        while let Some(element) = self.open.pop() {
+            self.missing_end_tag(&element);
+            if element.nested {
+                self.builder.finish_node();
+                self.nested_depth -= 1;
+            }
+        }
+        if !self.seen_root {
+            self.error("the document has no root element", 0, 0);
+        }
+        self.builder.finish_node();
+        (self.builder.finish(), self.errors)
+    }
+
+    fn missing_end_tag(&mut self, element: &OpenElement) {
+        self.errors.push(SyntaxError::new(
+            format!("element `{}` has no end tag", element.name),
+            element.name_range,
+        ));
+    }
+
+    /// A comment or CDATA section: opener (already lexed), body, closer.
+    fn delimited(&mut self, node: SyntaxKind, mode: Mode, end: SyntaxKind, what: &str) {
+        let start = self.pos;
+        self.builder.start_node(node.into());
+        let opener = self.peek(Mode::Content).expect("opener was lexed");
+        self.bump(opener);
+        while let Some(lexed) = self.peek(mode) {
+            self.bump(lexed);
+            if lexed.kind == end {
+                self.builder.finish_node();
+                return;
+            }
+        }
+        self.error(format!("unclosed {what}"), start, self.pos);
+        self.builder.finish_node();
+    }
+
+    fn processing_instruction(&mut self) {
+        let start = self.pos;
+        let target_start = start + 2;
+        let target_end = match lex(self.text, target_start, Mode::ProcessingInstruction) {
+            Some(Lexed { kind: NAME, end }) => end,
+            _ => target_start,
+        };
+        let is_xml_decl = self.text[target_start..target_end].eq_ignore_ascii_case("xml");
+        if is_xml_decl && start != 0 && !(start == 3 && self.text.starts_with('\u{FEFF}')) {
+            self.error(
+                "the XML declaration must be at the very start of the file",
+                start,
+                target_end,
+            );
+        }
+        if target_end == target_start {
+            self.error(
+                "expected a processing-instruction target",
+                start,
+                target_start,
+            );
+        }
+        let kind = if is_xml_decl {
+            XML_DECL
+        } else {
+            PROCESSING_INSTRUCTION
+        };
+        self.builder.start_node(kind.into());
+        self.bump(Lexed {
+            kind: PI_START,
+            end: target_start,
+        });
+        if target_end > target_start {
+            self.bump(Lexed {
+                kind: NAME,
+                end: target_end,
+            });
+        }
+        while let Some(lexed) = self.peek(Mode::ProcessingInstruction) {
+            let lexed = if lexed.kind == NAME {
+                // Past the target everything up to `?>` is body text.
+                Lexed {
+                    kind: PI_TEXT,
+                    end: self.text[self.pos..]
+                        .find("?>")
+                        .map_or(self.text.len(), |i| self.pos + i),
+                }
+            } else {
+                lexed
+            };
+            self.bump(lexed);
+            if lexed.kind == PI_END {
+                self.builder.finish_node();
+                return;
+            }
+        }
+        self.error("unclosed processing instruction", start, self.pos);
+        self.builder.finish_node();
+    }
+
+    fn doctype(&mut self) {
+        let start = self.pos;
+        if self.seen_root {
+            self.error(
+                "a DOCTYPE must come before the root element",
+                start,
+                start + 9,
+            );
+        }
+        self.builder.start_node(DOCTYPE.into());
+        self.bump(Lexed {
+            kind: DOCTYPE_START,
+            end: start + 9,
+        });
+        while let Some(lexed) = self.peek(Mode::Doctype) {
+            self.bump(lexed);
+            if lexed.kind == R_ANGLE {
+                self.builder.finish_node();
+                return;
+            }
+        }
+        self.error("unclosed DOCTYPE declaration", start, self.pos);
+        self.builder.finish_node();
+    }
+
+    fn start_tag(&mut self) {
+        let start = self.pos;
+        if self.open.is_empty() {
+            if self.seen_root {
+                self.error("a second root element", start, start + 1);
+            }
+            self.seen_root = true;
+        }
+        let nested = self.nested_depth < MAX_NESTING;
+        if nested {
+            self.builder.start_node(ELEMENT.into());
+            self.nested_depth += 1;
+        } else if !self.reported_depth {
+            self.reported_depth = true;
+            self.error(
+                format!("elements are nested more than {MAX_NESTING} levels deep; deeper levels are not analysed"),
+                start,
+                start + 1,
+            );
+        }
+        self.builder.start_node(START_TAG.into());
+        self.bump(Lexed {
+            kind: L_ANGLE,
+            end: start + 1,
+        });
+        let name = self.tag_name(start);
+        let mut seen_attributes: Vec<(usize, usize)> = Vec::new();
+        let mut opened = false;
+        loop {
+            let Some(lexed) = self.peek(Mode::Tag) else {
+                self.error("expected `>` to end the start tag", start, self.pos);
+                break;
+            };
+            match lexed.kind {
+                WHITESPACE => self.bump(lexed),
+                NAME => self.attribute(&mut seen_attributes),
+                R_ANGLE => {
+                    self.bump(lexed);
+                    opened = name.is_some();
+                    break;
+                }
+                SLASH_R_ANGLE => {
+                    self.bump(lexed);
+                    break;
+                }
+                QUOTE => {
+                    self.error("attribute value without a name", self.pos, self.pos + 1);
+                    self.builder.start_node(ERROR.into());
+                    self.attribute_value();
+                    self.builder.finish_node();
+                }
+                _ => {
+                    let text = &self.text[self.pos..lexed.end];
+                    self.error(format!("unexpected `{text}` in a tag"), self.pos, lexed.end);
+                    self.bump(Lexed {
+                        kind: ERROR_TOKEN,
+                        end: lexed.end,
+                    });
+                }
+            }
+        }
+        self.builder.finish_node();
+        match name {
+            Some((name, name_range)) if opened => {
+                self.open.push(OpenElement {
+                    name,
+                    name_range,
+                    nested,
+                });
+            }
+            _ => {
+                if nested {
+                    self.builder.finish_node();
+                    self.nested_depth -= 1;
+                }
+            }
+        }
+    }
+
+    /// The element name right after `<` or `</`; reports a missing or malformed one.
+    fn tag_name(&mut self, tag_start: usize) -> Option<(String, TextRange)> {
+        match self.eat(Mode::Tag, NAME) {
+            Some((start, end)) => {
+                let name = &self.text[start..end];
+                if !name.chars().next().is_some_and(is_name_start) {
+                    self.error(format!("`{name}` is not a valid element name"), start, end);
+                }
+                Some((name.to_owned(), range(start, end)))
+            }
+            None => {
+                self.error("expected an element name", tag_start, self.pos);
+                None
+            }
+        }
+    }
+
+    fn attribute(&mut self, seen: &mut Vec<(usize, usize)>) {
+        self.builder.start_node(ATTRIBUTE.into());
+        let (start, end) = self
+            .eat(Mode::Tag, NAME)
+            .expect("attribute starts with a name");
+        let name = &self.text[start..end];
+        if !name.chars().next().is_some_and(is_name_start) {
+            self.error(
+                format!("`{name}` is not a valid attribute name"),
+                start,
+                end,
+            );
+        }
+        if seen.iter().any(|&(s, e)| &self.text[s..e] == name) {
+            self.error(format!("duplicate attribute `{name}`"), start, end);
+        }
+        seen.push((start, end));
+        // Whitespace belongs to the attribute only when an `=` follows it.
+        let after_ws = match self.peek(Mode::Tag) {
+            Some(Lexed {
+                kind: WHITESPACE,
+                end,
+            }) => end,
+            _ => self.pos,
+        };
+        if !matches!(
+            lex(self.text, after_ws, Mode::Tag),
+            Some(Lexed { kind: EQ, .. })
+        ) {
+            self.error(format!("attribute `{name}` has no value"), start, end);
+            self.builder.finish_node();
+            return;
+        }
+        self.eat(Mode::Tag, WHITESPACE);
+        self.eat(Mode::Tag, EQ);
+        self.eat(Mode::Tag, WHITESPACE);
+        match self.peek(Mode::Tag) {
+            Some(Lexed { kind: QUOTE, .. }) => self.attribute_value(),
+            Some(Lexed {
+                kind: NAME | ERROR_TOKEN,
+                ..
+            }) => {
+                let value_start = self.pos;
+                let value_end = self.text[value_start..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '<' || c == '/')
+                    .map_or(self.text.len(), |i| value_start + i)
+                    .max(value_start + 1);
+                self.error(
+                    format!("the value of `{name}` must be quoted"),
+                    value_start,
+                    value_end,
+                );
+                self.bump(Lexed {
+                    kind: ERROR_TOKEN,
+                    end: value_end,
+                });
+            }
+            _ => self.error(format!("attribute `{name}` has no value"), start, end),
+        }
+        self.builder.finish_node();
+    }
+
+    fn attribute_value(&mut self) {
+        let start = self.pos;
+        let quote = self.text.as_bytes()[start];
+        self.builder.start_node(ATTR_VALUE.into());
+        self.bump(Lexed {
+            kind: QUOTE,
+            end: start + 1,
+        });
+        if let Some(lexed) = self
+            .peek(Mode::AttrValue(quote))
+            .filter(|l| l.kind == ATTR_VALUE_TEXT)
+        {
+            entity::check(self.text, self.pos, lexed.end, &mut self.errors);
+            self.bump(lexed);
+        }
+        if self.eat(Mode::AttrValue(quote), QUOTE).is_none() {
+            self.error("unclosed attribute value", start, self.pos);
+        }
+        self.builder.finish_node();
+    }
+
+    fn end_tag(&mut self) {
+        let start = self.pos;
+        // Lex the whole end tag first: which element it closes decides where it goes.
+        let mut tokens = vec![Lexed {
+            kind: L_ANGLE_SLASH,
+            end: start + 2,
+        }];
+        let mut pos = start + 2;
+        let mut name = None;
+        if let Some(lexed @ Lexed { kind: NAME, end }) = lex(self.text, pos, Mode::Tag) {
+            name = Some((pos, end));
+            tokens.push(lexed);
+            pos = end;
+        }
+        if let Some(
+            lexed @ Lexed {
+                kind: WHITESPACE,
+                end,
+            },
+        ) = lex(self.text, pos, Mode::Tag)
+        {
+            tokens.push(lexed);
+            pos = end;
+        }
+        let closed = matches!(
+            lex(self.text, pos, Mode::Tag),
+            Some(Lexed { kind: R_ANGLE, .. })
+        );
+        if closed {
+            tokens.push(Lexed {
+                kind: R_ANGLE,
+                end: pos + 1,
+            });
+        } else {
+            self.error("expected `>` to end the end tag", start, pos);
+        }
+        let Some((name_start, name_end)) = name else {
+            self.error("expected an element name", start, start + 2);
+            self.emit_end_tag(&tokens, true);
+            return;
+        };
+        let name = &self.text[name_start..name_end];
+        match self.open.iter().rposition(|open| open.name == name) {
+            Some(index) => {
+                while self.open.len() > index + 1 {
+                    let element = self.open.pop().expect("checked length");
+                    self.missing_end_tag(&element);
+                    if element.nested {
+                        self.builder.finish_node();
+                        self.nested_depth -= 1;
+                    }
+                }
+                let element = self.open.pop().expect("index is in bounds");
+                self.emit_end_tag(&tokens, false);
+                if element.nested {
+                    self.builder.finish_node();
+                    self.nested_depth -= 1;
+                }
+            }
+            None => {
+                let message = match self.open.last() {
+                    Some(open) => format!(
+                        "end tag `</{name}>` does not match the open element `{}`",
+                        open.name
+                    ),
+                    None => format!("end tag `</{name}>` has no start tag"),
+                };
+                self.error(message, name_start, name_end);
+                self.emit_end_tag(&tokens, true);
+            }
+        }
+    }
+
+    fn emit_end_tag(&mut self, tokens: &[Lexed], as_error: bool) {
+        if as_error {
+            self.builder.start_node(ERROR.into());
+        }
+        self.builder.start_node(END_TAG.into());
+        for &token in tokens {
+            self.bump(token);
+        }
+        self.builder.finish_node();
+        if as_error {
+            self.builder.finish_node();
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! End-to-end tests of the `b2c-lsp` binary live in `tests/`; this library is empty.
