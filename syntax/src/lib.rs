@@ -64,7 +64,7 @@ impl Parse {
 
 /// Parses policy XML. Always produces a tree; `tree.text() == text` for every input.
 pub fn parse(text: &str) -> Parse {
-    let (green, errors) = parser::Parser::new(text).parse();
+    let (green, errors) = parser::parse_text(text);
     Parse { green, errors }
 }
 

@@ -1,6 +1,8 @@
 //! The error-recovering parser: drives the lexer's modes and builds a lossless rowan tree.
 
-use rowan::{GreenNode, GreenNodeBuilder, TextRange, TextSize};
+use std::cell::RefCell;
+
+use rowan::{GreenNode, GreenNodeBuilder, NodeCache, TextRange, TextSize};
 
 use crate::lexer::{is_name_start, lex, Lexed, Mode};
 use crate::SyntaxKind::{self, *};
@@ -18,10 +20,37 @@ struct OpenElement {
     nested: bool,
 }
 
-pub(crate) struct Parser<'t> {
+/// After this many bytes parsed on one thread, the interning cache starts afresh, so that
+/// memory stays bounded however long a server runs.
+const CACHE_RENEWAL_BYTES: usize = 64 << 20;
+
+thread_local! {
+    /// Interned tokens and small nodes, shared by the parses of one thread: re-parsing a file
+    /// after a keystroke finds nearly every token already built.
+    static CACHE: RefCell<(NodeCache, usize)> = RefCell::new((NodeCache::default(), 0));
+}
+
+/// Parses with this thread's interning cache.
+pub(crate) fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
+    CACHE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut guard) => {
+            let (cache, parsed) = &mut *guard;
+            *parsed += text.len();
+            if *parsed > CACHE_RENEWAL_BYTES {
+                *cache = NodeCache::default();
+                *parsed = text.len();
+            }
+            Parser::new(text, GreenNodeBuilder::with_cache(cache)).parse()
+        }
+        // Re-entered on this thread (cannot happen today): parse with a private cache.
+        Err(_) => Parser::new(text, GreenNodeBuilder::new()).parse(),
+    })
+}
+
+pub(crate) struct Parser<'t, 'c> {
     text: &'t str,
     pos: usize,
-    builder: GreenNodeBuilder<'static>,
+    builder: GreenNodeBuilder<'c>,
     errors: Vec<SyntaxError>,
     open: Vec<OpenElement>,
     nested_depth: usize,
@@ -33,12 +62,12 @@ fn range(start: usize, end: usize) -> TextRange {
     TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32))
 }
 
-impl<'t> Parser<'t> {
-    pub(crate) fn new(text: &'t str) -> Self {
+impl<'t, 'c> Parser<'t, 'c> {
+    pub(crate) fn new(text: &'t str, builder: GreenNodeBuilder<'c>) -> Self {
         Parser {
             text,
             pos: 0,
-            builder: GreenNodeBuilder::new(),
+            builder,
             errors: Vec::new(),
             open: Vec::new(),
             nested_depth: 0,
