@@ -1,0 +1,417 @@
+//! Diagnostics of one policy file in the context of its chain: syntax errors, undefined and
+//! case-mismatched references, duplicates, BasePolicy and include problems.
+
+use std::path::{Path, PathBuf};
+
+use syntax::TextRange;
+
+use crate::index::summary::Precondition;
+use crate::index::{id_key, ReferenceScope, ReferenceSite, SymbolKind, Workspace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// Another place that helps explain a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub path: PathBuf,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: TextRange,
+    pub severity: Severity,
+    /// A stable code, e.g. `undefined-claim-type`; the README lists them all.
+    pub code: &'static str,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    fn new(
+        range: TextRange,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            range,
+            severity,
+            code,
+            message,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// Every diagnostic of the file at `path`, sorted by position.
+pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let summary = &file.summary;
+    let mut out: Vec<Diagnostic> = file
+        .parse
+        .errors()
+        .iter()
+        .map(|e| Diagnostic::new(e.range, Severity::Error, "syntax-error", e.message.clone()))
+        .collect();
+    if summary.policy_id.is_none() {
+        out.push(Diagnostic::new(
+            summary.root_name_range,
+            Severity::Error,
+            "missing-policy-id",
+            "the policy has no PolicyId: B2C cannot store it, and no other policy can name it as its base".to_owned(),
+        ));
+    }
+    let chain = workspace.chain(path);
+    if let (Some(base), Some(missing)) = (&summary.base_policy, &chain.missing_base) {
+        let message = if chain.files.len() == 1 {
+            format!(
+                "base policy \"{missing}\" is not in the workspace, so references into it are not checked; \
+                 add the folder that holds it as a base location (`--base DIR`, or the `basePaths` setting)"
+            )
+        } else {
+            format!(
+                "an ancestor of this policy names base policy \"{missing}\", which is not in the workspace, \
+                 so references into it are not checked; add its folder as a base location"
+            )
+        };
+        out.push(Diagnostic::new(
+            base.range,
+            Severity::Warning,
+            "base-policy-missing",
+            message,
+        ));
+    }
+    if let (Some(base), Some(candidates)) = (&summary.base_policy, chain.ambiguous.as_ref()) {
+        let mut diagnostic = Diagnostic::new(
+            base.range,
+            Severity::Warning,
+            "base-policy-ambiguous",
+            format!(
+                "{} files equally near this one claim PolicyId \"{}\"; references into the base are not checked. \
+                 Open the intended policy set on its own, or move the files so that one base is nearest",
+                candidates.len(),
+                base.text
+            ),
+        );
+        for candidate in candidates {
+            if let Some(f) = workspace.file(candidate) {
+                if let Some(id) = &f.summary.policy_id {
+                    diagnostic.related.push(Related {
+                        path: candidate.clone(),
+                        range: id.range,
+                        message: "a candidate".to_owned(),
+                    });
+                }
+            }
+        }
+        out.push(diagnostic);
+    }
+    if chain.cycle {
+        if let Some(base) = &summary.base_policy {
+            let mut diagnostic = Diagnostic::new(
+                base.range,
+                Severity::Error,
+                "base-policy-cycle",
+                format!(
+                    "the BasePolicy chain starting here comes back to itself through \"{}\"",
+                    base.text
+                ),
+            );
+            for ancestor in chain.files.iter().skip(1) {
+                if let Some(f) = workspace.file(ancestor) {
+                    if let Some(b) = &f.summary.base_policy {
+                        diagnostic.related.push(Related {
+                            path: ancestor.clone(),
+                            range: b.range,
+                            message: format!("which extends \"{}\"", b.text),
+                        });
+                    }
+                }
+            }
+            out.push(diagnostic);
+        }
+    }
+    for finding in &summary.local_findings {
+        out.push(Diagnostic {
+            range: finding.range,
+            severity: if finding.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            code: finding.code,
+            message: finding.message.clone(),
+            related: finding
+                .related
+                .iter()
+                .map(|(range, message)| Related {
+                    path: path.to_owned(),
+                    range: *range,
+                    message: message.clone(),
+                })
+                .collect(),
+        });
+    }
+    let policy = summary
+        .policy_id
+        .as_ref()
+        .map_or("this policy", |p| p.text.as_str());
+    for reference in &summary.references {
+        match &reference.scope {
+            ReferenceScope::Chain if reference.kind == SymbolKind::Policy => {}
+            ReferenceScope::Chain => {
+                let found = workspace.resolve(path, reference.kind, &reference.id);
+                if let Some(exact) = found.iter().find(|r| r.exact) {
+                    let _ = exact;
+                } else if let Some(near) = found.first() {
+                    let mut diagnostic = Diagnostic::new(
+                        reference.range,
+                        Severity::Info,
+                        "case-mismatch",
+                        format!(
+                            "\"{}\" differs in case from the {} \"{}\"; B2C matches ids ignoring case, but one spelling reads better",
+                            reference.id,
+                            reference.kind.element_name(),
+                            near.definition.id
+                        ),
+                    );
+                    diagnostic.related.push(Related {
+                        path: near.path.clone(),
+                        range: near.definition.id_range,
+                        message: "defined here".to_owned(),
+                    });
+                    out.push(diagnostic);
+                } else if chain.is_complete() {
+                    out.push(undefined(
+                        policy,
+                        reference.kind,
+                        &reference.id,
+                        reference.range,
+                        reference.site,
+                    ));
+                }
+            }
+            ReferenceScope::SameFile => {
+                if summary
+                    .lookup(reference.kind, &reference.id)
+                    .next()
+                    .is_none()
+                {
+                    let elsewhere = workspace.resolve(path, reference.kind, &reference.id);
+                    if let Some(other) = elsewhere.iter().find(|r| r.path != path) {
+                        let mut diagnostic = Diagnostic::new(
+                            reference.range,
+                            Severity::Error,
+                            "include-claims-other-file",
+                            format!(
+                                "IncludeClaimsFromTechnicalProfile must name a TechnicalProfile of this same file; \"{}\" is defined in another policy",
+                                reference.id
+                            ),
+                        );
+                        diagnostic.related.push(Related {
+                            path: other.path.clone(),
+                            range: other.definition.id_range,
+                            message: "defined here".to_owned(),
+                        });
+                        out.push(diagnostic);
+                    } else if chain.is_complete() {
+                        out.push(undefined(
+                            policy,
+                            reference.kind,
+                            &reference.id,
+                            reference.range,
+                            reference.site,
+                        ));
+                    }
+                }
+            }
+            ReferenceScope::LaterStepOf {
+                journey,
+                order,
+                same_step,
+            } => {
+                let journey_key = id_key(journey);
+                let targets = workspace.resolve(path, SymbolKind::ClaimsExchange, &reference.id);
+                let later = targets.iter().any(|t| {
+                    t.definition.scope.as_deref().map(id_key).as_deref()
+                        == Some(journey_key.as_str())
+                        && t.definition
+                            .step_order
+                            .is_some_and(|o| o > *order || (*same_step && o == *order))
+                });
+                if !later && chain.is_complete() {
+                    out.push(Diagnostic::new(
+                        reference.range,
+                        Severity::Error,
+                        "undefined-claims-exchange",
+                        format!(
+                            "the claims provider selection in step {order} of journey \"{journey}\" names ClaimsExchange \"{}\", \
+                             but no {} step of that journey has a ClaimsExchange with this id",
+                            reference.id,
+                            if *same_step { "later or same" } else { "later" }
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for precondition in &summary.preconditions {
+        literal_that_names_a_claim(workspace, path, precondition, &mut out);
+    }
+    include_cycles(workspace, path, &mut out);
+    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
+    out
+}
+
+fn undefined(
+    policy: &str,
+    kind: SymbolKind,
+    id: &str,
+    range: TextRange,
+    site: ReferenceSite,
+) -> Diagnostic {
+    if site == ReferenceSite::LocalizedElement {
+        // B2C accepts strings for elements a policy does not define (the starter packs ship
+        // them), so this is only worth a warning.
+        return Diagnostic::new(
+            range,
+            Severity::Warning,
+            "localized-unknown-element",
+            format!(
+                "this localized string is for {} \"{id}\", which neither policy \"{policy}\" nor its base policies define; it is never shown",
+                kind.element_name()
+            ),
+        );
+    }
+    if site == ReferenceSite::PreconditionClaim {
+        return Diagnostic::new(
+            range,
+            Severity::Warning,
+            "precondition-unknown-claim",
+            format!(
+                "the precondition tests ClaimType \"{id}\", but neither policy \"{policy}\" nor its base policies define it, so the test never sees a value"
+            ),
+        );
+    }
+    Diagnostic::new(
+        range,
+        Severity::Error,
+        kind.undefined_code(),
+        format!(
+            "policy \"{policy}\" refers to {} \"{id}\", but neither this policy nor any of its base policies defines it",
+            kind.element_name()
+        ),
+    )
+}
+
+fn literal_that_names_a_claim(
+    workspace: &Workspace,
+    path: &Path,
+    precondition: &Precondition,
+    out: &mut Vec<Diagnostic>,
+) {
+    if precondition.kind != "ClaimEquals" {
+        return;
+    }
+    let Some(second) = precondition.values.get(1) else {
+        return;
+    };
+    if second.text.is_empty() {
+        return;
+    }
+    if let Some(claim) = workspace
+        .resolve(path, SymbolKind::ClaimType, &second.text)
+        .first()
+    {
+        let mut diagnostic = Diagnostic::new(
+            second.range,
+            Severity::Warning,
+            "precondition-literal-claim",
+            format!(
+                "the second Value of a ClaimEquals precondition is compared as literal text; \"{}\" is also the id of a ClaimType, whose value is not used here",
+                second.text
+            ),
+        );
+        diagnostic.related.push(Related {
+            path: claim.path.clone(),
+            range: claim.definition.id_range,
+            message: "the ClaimType with that id".to_owned(),
+        });
+        out.push(diagnostic);
+    }
+}
+
+/// IncludeTechnicalProfile chains that come back to where they started.
+fn include_cycles(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
+    let Some(file) = workspace.file(path) else {
+        return;
+    };
+    for tp in &file.summary.technical_profiles {
+        let Some(include) = &tp.include else { continue };
+        let start = id_key(&tp.id);
+        let mut seen = vec![start.clone()];
+        let mut next = include.text.clone();
+        let mut steps = 0;
+        while steps < 64 {
+            steps += 1;
+            let key = id_key(&next);
+            if key == start {
+                out.push(Diagnostic::new(
+                    include.range,
+                    Severity::Error,
+                    "include-cycle",
+                    format!(
+                        "TechnicalProfile \"{}\" includes itself through the chain {} -> {}",
+                        tp.id,
+                        seen.join(" -> "),
+                        next
+                    ),
+                ));
+                break;
+            }
+            if seen.contains(&key) {
+                break;
+            }
+            seen.push(key);
+            // The include of a profile can be set in any policy of the chain.
+            let mut following = None;
+            for resolved in workspace.resolve(path, SymbolKind::TechnicalProfile, &next) {
+                if let Some(f) = workspace.file(&resolved.path) {
+                    if let Some(inc) = f
+                        .summary
+                        .technical_profile(&next)
+                        .and_then(|t| t.include.as_ref())
+                    {
+                        following = Some(inc.text.clone());
+                        break;
+                    }
+                }
+            }
+            match following {
+                Some(id) => next = id,
+                None => break,
+            }
+        }
+    }
+}

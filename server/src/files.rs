@@ -1,0 +1,85 @@
+//! Finding policy files on disk and reading them: recursive walks that survive symlink loops
+//! and unreadable folders, and decoding of UTF-8 (with or without BOM) and UTF-16 text.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every `*.xml` file under `root` (or `root` itself when it is a file), sorted.
+/// Unreadable folders are skipped; each real folder is visited once, so symlink loops end.
+pub fn xml_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut visited = HashSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(metadata) = fs::metadata(&path) else {
+            continue;
+        };
+        if metadata.is_dir() {
+            let Ok(real) = fs::canonicalize(&path) else {
+                continue;
+            };
+            if !visited.insert(real) {
+                continue;
+            }
+            let Ok(entries) = fs::read_dir(&path) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                // Dependency and VCS folders never hold the user's policies.
+                if name.starts_with('.') || name == "node_modules" || name == "target" {
+                    continue;
+                }
+                stack.push(entry.path());
+            }
+        } else if metadata.is_file() && is_xml(&path) {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn is_xml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// Why a file's bytes could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub message: String,
+}
+
+/// Decodes a file's bytes: UTF-8 (a BOM is kept, the parser knows it) or UTF-16 with a BOM.
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    let utf16 = |little: bool| -> Result<String, DecodeError> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|pair| {
+                let (a, b) = (pair[0], *pair.get(1).unwrap_or(&0));
+                if little {
+                    u16::from_le_bytes([a, b])
+                } else {
+                    u16::from_be_bytes([a, b])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| DecodeError {
+            message: "the file starts with a UTF-16 byte-order mark but is not valid UTF-16"
+                .to_owned(),
+        })
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        _ => String::from_utf8(bytes).map_err(|e| DecodeError {
+            message: format!(
+                "the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8 to have it checked",
+                e.utf8_error().valid_up_to()
+            ),
+        }),
+    }
+}

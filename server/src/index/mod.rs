@@ -1,0 +1,147 @@
+//! The semantic index: what each policy file defines and references, and the workspace of
+//! files tied together by their BasePolicy chains. Plain data with byte ranges; no LSP here.
+
+pub mod summary;
+pub mod workspace;
+
+use syntax::TextRange;
+
+pub use summary::{summarize, Summary};
+pub use workspace::{Chain, FileData, Workspace};
+
+/// The kinds of things a policy defines and refers to by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SymbolKind {
+    ClaimType,
+    Predicate,
+    PredicateValidation,
+    ClaimsTransformation,
+    ContentDefinition,
+    DisplayControl,
+    LocalizedResources,
+    ClientDefinition,
+    TechnicalProfile,
+    UserJourney,
+    SubJourney,
+    /// A ClaimsExchange of an orchestration step; scoped to its journey.
+    ClaimsExchange,
+    /// A whole policy, named by its PolicyId.
+    Policy,
+}
+
+impl SymbolKind {
+    /// The element name B2C uses for the kind, as in its own messages.
+    pub fn element_name(self) -> &'static str {
+        match self {
+            SymbolKind::ClaimType => "ClaimType",
+            SymbolKind::Predicate => "Predicate",
+            SymbolKind::PredicateValidation => "PredicateValidation",
+            SymbolKind::ClaimsTransformation => "ClaimsTransformation",
+            SymbolKind::ContentDefinition => "ContentDefinition",
+            SymbolKind::DisplayControl => "DisplayControl",
+            SymbolKind::LocalizedResources => "LocalizedResources",
+            SymbolKind::ClientDefinition => "ClientDefinition",
+            SymbolKind::TechnicalProfile => "TechnicalProfile",
+            SymbolKind::UserJourney => "UserJourney",
+            SymbolKind::SubJourney => "SubJourney",
+            SymbolKind::ClaimsExchange => "ClaimsExchange",
+            SymbolKind::Policy => "Policy",
+        }
+    }
+
+    /// The diagnostic code for a reference to this kind that resolves to nothing.
+    pub fn undefined_code(self) -> &'static str {
+        match self {
+            SymbolKind::ClaimType => "undefined-claim-type",
+            SymbolKind::Predicate => "undefined-predicate",
+            SymbolKind::PredicateValidation => "undefined-predicate-validation",
+            SymbolKind::ClaimsTransformation => "undefined-claims-transformation",
+            SymbolKind::ContentDefinition => "undefined-content-definition",
+            SymbolKind::DisplayControl => "undefined-display-control",
+            SymbolKind::LocalizedResources => "undefined-localized-resources",
+            SymbolKind::ClientDefinition => "undefined-client-definition",
+            SymbolKind::TechnicalProfile => "undefined-technical-profile",
+            SymbolKind::UserJourney => "undefined-user-journey",
+            SymbolKind::SubJourney => "undefined-sub-journey",
+            SymbolKind::ClaimsExchange => "undefined-claims-exchange",
+            SymbolKind::Policy => "undefined-policy",
+        }
+    }
+
+    pub const ALL: [SymbolKind; 13] = [
+        SymbolKind::ClaimType,
+        SymbolKind::Predicate,
+        SymbolKind::PredicateValidation,
+        SymbolKind::ClaimsTransformation,
+        SymbolKind::ContentDefinition,
+        SymbolKind::DisplayControl,
+        SymbolKind::LocalizedResources,
+        SymbolKind::ClientDefinition,
+        SymbolKind::TechnicalProfile,
+        SymbolKind::UserJourney,
+        SymbolKind::SubJourney,
+        SymbolKind::ClaimsExchange,
+        SymbolKind::Policy,
+    ];
+}
+
+/// Ids are compared case-insensitively, as B2C does.
+pub fn id_key(id: &str) -> String {
+    id.trim().to_lowercase()
+}
+
+/// Something a file defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub kind: SymbolKind,
+    pub id: String,
+    /// The range of the id's value (inside the quotes or the element text).
+    pub id_range: TextRange,
+    /// The range of the whole defining element.
+    pub full_range: TextRange,
+    /// For a ClaimsExchange, the id of its journey; for a ClaimType etc., the section it is in.
+    pub scope: Option<String>,
+    /// For a ClaimsExchange, the Order of its step.
+    pub step_order: Option<u32>,
+}
+
+/// How a reference is to be resolved, beyond its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferenceScope {
+    /// In the file and its ancestors.
+    Chain,
+    /// In the same file only (IncludeClaimsFromTechnicalProfile).
+    SameFile,
+    /// A ClaimsExchange of a later step of the named journey (a selection target); with
+    /// `same_step`, the selecting step's own exchanges count too (ValidationClaimsExchangeId
+    /// names an exchange of its own CombinedSignInAndSignUp step).
+    LaterStepOf {
+        journey: String,
+        order: u32,
+        same_step: bool,
+    },
+}
+
+/// Where a reference was written, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceSite {
+    Attribute,
+    /// The first Value of a ClaimsExist / ClaimEquals precondition.
+    PreconditionClaim,
+    /// The value of a metadata item whose value names a definition.
+    MetadataValue,
+    /// A localized string's ElementId.
+    LocalizedElement,
+    /// A BasePolicy's PolicyId.
+    BasePolicy,
+}
+
+/// A use of an id somewhere in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub kind: SymbolKind,
+    pub id: String,
+    pub range: TextRange,
+    pub scope: ReferenceScope,
+    pub site: ReferenceSite,
+}

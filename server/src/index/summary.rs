@@ -1,0 +1,906 @@
+//! Extracts a file's summary from its syntax tree: PolicyId, BasePolicy, every definition and
+//! reference with exact ranges, and the details of technical profiles, transformations and
+//! journeys that later analyses need.
+
+use std::collections::HashMap;
+
+use syntax::ast::{AstNode, Element};
+use syntax::{Parse, TextRange};
+
+use super::{id_key, Definition, Reference, ReferenceScope, ReferenceSite, SymbolKind};
+
+/// A value written in a file, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub text: String,
+    pub range: TextRange,
+}
+
+/// One `Metadata/Item`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataItem {
+    pub key: String,
+    pub key_range: TextRange,
+    pub value: String,
+    pub value_range: TextRange,
+    pub item_range: TextRange,
+}
+
+/// One claim in an InputClaims / OutputClaims / PersistedClaims / DisplayClaims list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimUse {
+    pub claim: String,
+    pub range: TextRange,
+    pub default_value: Option<String>,
+    pub required: bool,
+    /// For claims of a ClaimsTransformation: the method's parameter name.
+    pub transformation_claim_type: Option<Located>,
+}
+
+/// What a TechnicalProfile element says about itself (not what it inherits).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TechnicalProfileSummary {
+    pub id: String,
+    pub id_range: TextRange,
+    pub full_range: TextRange,
+    pub display_name: Option<String>,
+    pub protocol: Option<Located>,
+    /// The handler class, cut at the first comma.
+    pub handler: Option<Located>,
+    pub input_token_format: Option<String>,
+    pub output_token_format: Option<String>,
+    pub include: Option<Located>,
+    pub metadata: Vec<MetadataItem>,
+    pub metadata_range: Option<TextRange>,
+    pub cryptographic_keys: Vec<Located>,
+    pub input_claims: Vec<ClaimUse>,
+    pub output_claims: Vec<ClaimUse>,
+    pub persisted_claims: Vec<ClaimUse>,
+    pub display_claims: Vec<ClaimUse>,
+    pub input_transformations: Vec<Located>,
+    pub output_transformations: Vec<Located>,
+    pub validation_profiles: Vec<Located>,
+    pub session_management: Option<Located>,
+    /// Whether it sits in the RelyingParty (then it is not referenceable).
+    pub in_relying_party: bool,
+}
+
+/// A ClaimsTransformation element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransformationSummary {
+    pub id: String,
+    pub id_range: TextRange,
+    pub full_range: TextRange,
+    pub method: Option<Located>,
+    pub input_claims: Vec<ClaimUse>,
+    pub input_parameters: Vec<InputParameter>,
+    pub output_claims: Vec<ClaimUse>,
+    pub input_claims_range: Option<TextRange>,
+    pub input_parameters_range: Option<TextRange>,
+    pub output_claims_range: Option<TextRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputParameter {
+    pub id: String,
+    pub id_range: TextRange,
+    pub data_type: Option<String>,
+    pub value: Option<String>,
+}
+
+/// A precondition on a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precondition {
+    pub kind: String,
+    pub execute_actions_if: bool,
+    pub values: Vec<Located>,
+    pub action: Option<String>,
+    pub range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsExchange {
+    pub id: Located,
+    pub technical_profile: Option<Located>,
+}
+
+/// An OrchestrationStep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub order: Option<u32>,
+    pub order_range: TextRange,
+    pub step_type: Option<Located>,
+    pub full_range: TextRange,
+    pub cpim_issuer: Option<Located>,
+    pub content_definition: Option<Located>,
+    pub preconditions: Vec<Precondition>,
+    pub selections: Vec<Located>,
+    pub exchanges: Vec<ClaimsExchange>,
+    pub sub_journeys: Vec<Located>,
+}
+
+/// A UserJourney or SubJourney.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JourneySummary {
+    pub kind: SymbolKind,
+    pub id: String,
+    pub id_range: TextRange,
+    pub full_range: TextRange,
+    /// A SubJourney's Type (Call or Transfer).
+    pub sub_journey_type: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+/// The RelyingParty element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelyingPartySummary {
+    pub range: TextRange,
+    pub default_journey: Option<Located>,
+    pub output_claims: Vec<ClaimUse>,
+    pub protocol: Option<String>,
+}
+
+/// A diagnostic that one file shows on its own, without looking at other files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFinding {
+    pub code: &'static str,
+    pub range: TextRange,
+    pub message: String,
+    pub error: bool,
+    pub related: Vec<(TextRange, String)>,
+}
+
+/// Everything the index knows about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// False when the root element is not TrustFrameworkPolicy: the file is ignored.
+    pub is_policy: bool,
+    pub root_name_range: TextRange,
+    pub policy_id: Option<Located>,
+    pub base_policy: Option<Located>,
+    pub base_policy_range: Option<TextRange>,
+    pub definitions: Vec<Definition>,
+    pub references: Vec<Reference>,
+    pub technical_profiles: Vec<TechnicalProfileSummary>,
+    pub transformations: Vec<TransformationSummary>,
+    pub journeys: Vec<JourneySummary>,
+    pub relying_party: Option<RelyingPartySummary>,
+    /// Every Precondition in the file (journey steps, validation profiles, display controls).
+    pub preconditions: Vec<Precondition>,
+    pub local_findings: Vec<LocalFinding>,
+    /// (kind, lower-cased id) -> indices into `definitions`.
+    by_key: HashMap<(SymbolKind, String), Vec<usize>>,
+}
+
+impl Summary {
+    /// Definitions of `kind` whose id matches `id` case-insensitively.
+    pub fn lookup(&self, kind: SymbolKind, id: &str) -> impl Iterator<Item = &Definition> {
+        self.by_key
+            .get(&(kind, id_key(id)))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.definitions[i])
+    }
+
+    pub fn technical_profile(&self, id: &str) -> Option<&TechnicalProfileSummary> {
+        let key = id_key(id);
+        self.technical_profiles
+            .iter()
+            .find(|tp| !tp.in_relying_party && id_key(&tp.id) == key)
+    }
+
+    pub fn transformation(&self, id: &str) -> Option<&TransformationSummary> {
+        let key = id_key(id);
+        self.transformations.iter().find(|ct| id_key(&ct.id) == key)
+    }
+}
+
+/// Metadata items whose value names a definition.
+pub const METADATA_REFERENCES: &[(&str, SymbolKind)] = &[
+    (
+        "ContentDefinitionReferenceId",
+        SymbolKind::ContentDefinition,
+    ),
+    ("ClaimTypeOnWhichToEnable", SymbolKind::ClaimType),
+];
+
+/// Where each kind is defined: (element, parent element).
+const DEFINITION_SITES: &[(&str, &str, SymbolKind)] = &[
+    ("ClaimType", "ClaimsSchema", SymbolKind::ClaimType),
+    ("Predicate", "Predicates", SymbolKind::Predicate),
+    (
+        "PredicateValidation",
+        "PredicateValidations",
+        SymbolKind::PredicateValidation,
+    ),
+    (
+        "ClaimsTransformation",
+        "ClaimsTransformations",
+        SymbolKind::ClaimsTransformation,
+    ),
+    (
+        "ContentDefinition",
+        "ContentDefinitions",
+        SymbolKind::ContentDefinition,
+    ),
+    (
+        "DisplayControl",
+        "DisplayControls",
+        SymbolKind::DisplayControl,
+    ),
+    (
+        "LocalizedResources",
+        "Localization",
+        SymbolKind::LocalizedResources,
+    ),
+    (
+        "ClientDefinition",
+        "ClientDefinitions",
+        SymbolKind::ClientDefinition,
+    ),
+    (
+        "TechnicalProfile",
+        "TechnicalProfiles",
+        SymbolKind::TechnicalProfile,
+    ),
+    ("UserJourney", "UserJourneys", SymbolKind::UserJourney),
+    ("SubJourney", "SubJourneys", SymbolKind::SubJourney),
+    (
+        "ClaimsExchange",
+        "ClaimsExchanges",
+        SymbolKind::ClaimsExchange,
+    ),
+];
+
+/// Attribute references: (element or "*" for any, attribute, kind, scope).
+const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
+    ("*", "ClaimTypeReferenceId", SymbolKind::ClaimType),
+    ("*", "DisplayControlReferenceId", SymbolKind::DisplayControl),
+    (
+        "*",
+        "TechnicalProfileReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "IncludeTechnicalProfile",
+        "ReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "UseTechnicalProfileForSessionManagement",
+        "ReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "ValidationTechnicalProfile",
+        "ReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "IncludeClaimsFromTechnicalProfile",
+        "ReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "*",
+        "CpimIssuerTechnicalProfileReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "*",
+        "DefaultCpimIssuerTechnicalProfileReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
+        "InputClaimsTransformation",
+        "ReferenceId",
+        SymbolKind::ClaimsTransformation,
+    ),
+    (
+        "OutputClaimsTransformation",
+        "ReferenceId",
+        SymbolKind::ClaimsTransformation,
+    ),
+    (
+        "*",
+        "ContentDefinitionReferenceId",
+        SymbolKind::ContentDefinition,
+    ),
+    (
+        "*",
+        "LocalizedResourcesReferenceId",
+        SymbolKind::LocalizedResources,
+    ),
+    ("DefaultUserJourney", "ReferenceId", SymbolKind::UserJourney),
+    ("*", "UserJourneyReferenceId", SymbolKind::UserJourney),
+    ("*", "SubJourneyReferenceId", SymbolKind::SubJourney),
+    ("PredicateReference", "Id", SymbolKind::Predicate),
+    (
+        "PredicateValidationReference",
+        "Id",
+        SymbolKind::PredicateValidation,
+    ),
+    ("SubjectNamingInfo", "ClaimType", SymbolKind::ClaimType),
+];
+
+/// LocalizedString / LocalizedCollection ElementType values that name a definition.
+const LOCALIZED_ELEMENT_TYPES: &[(&str, SymbolKind)] = &[
+    ("ClaimType", SymbolKind::ClaimType),
+    ("DisplayControl", SymbolKind::DisplayControl),
+    ("Predicate", SymbolKind::Predicate),
+];
+
+fn located_attribute(element: &Element, name: &str) -> Option<Located> {
+    let value = element.attribute(name)?.value()?;
+    Some(Located {
+        text: value.unescaped().into_owned(),
+        range: value.value_range(),
+    })
+}
+
+fn located_text(element: &Element) -> Located {
+    let text = element.text();
+    let range = element
+        .text_range()
+        .unwrap_or_else(|| element.content_range());
+    Located {
+        text: text.trim().to_owned(),
+        range,
+    }
+}
+
+fn range_of(element: &Element) -> TextRange {
+    element.syntax().text_range()
+}
+
+/// The range to point at for an element: its name in the start tag.
+fn name_range(element: &Element) -> TextRange {
+    element
+        .name()
+        .map_or_else(|| range_of(element), |n| n.range())
+}
+
+/// Builds the summary of a parsed file.
+pub fn summarize(parse: &Parse) -> Summary {
+    let mut summary = Summary::default();
+    let Some(root) = parse.document().root_element() else {
+        return summary;
+    };
+    if !root.is("TrustFrameworkPolicy") {
+        return summary;
+    }
+    summary.is_policy = true;
+    summary.root_name_range = name_range(&root);
+    summary.policy_id =
+        located_attribute(&root, "PolicyId").filter(|id| !id.text.trim().is_empty());
+    if let Some(base) = root.child("BasePolicy") {
+        summary.base_policy_range = Some(range_of(&base));
+        summary.base_policy = base
+            .child("PolicyId")
+            .map(|id| located_text(&id))
+            .filter(|id| !id.text.is_empty());
+        if let Some(id) = &summary.base_policy {
+            summary.references.push(Reference {
+                kind: SymbolKind::Policy,
+                id: id.text.clone(),
+                range: id.range,
+                scope: ReferenceScope::Chain,
+                site: ReferenceSite::BasePolicy,
+            });
+        }
+    }
+    let mut collector = Collector {
+        summary: &mut summary,
+    };
+    for node in root.syntax().descendants() {
+        if let Some(element) = Element::cast(node) {
+            collector.element(&element);
+        }
+    }
+    collector.duplicates();
+    summary.by_key = HashMap::new();
+    for (i, definition) in summary.definitions.iter().enumerate() {
+        summary
+            .by_key
+            .entry((definition.kind, id_key(&definition.id)))
+            .or_default()
+            .push(i);
+    }
+    summary
+}
+
+struct Collector<'s> {
+    summary: &'s mut Summary,
+}
+
+impl Collector<'_> {
+    fn reference(
+        &mut self,
+        kind: SymbolKind,
+        value: Located,
+        scope: ReferenceScope,
+        site: ReferenceSite,
+    ) {
+        if value.text.trim().is_empty() {
+            return;
+        }
+        self.summary.references.push(Reference {
+            kind,
+            id: value.text,
+            range: value.range,
+            scope,
+            site,
+        });
+    }
+
+    fn element(&mut self, element: &Element) {
+        let Some(name) = element.name() else { return };
+        let name = name.local();
+        let parent = element.parent_element();
+        let parent_name = parent
+            .as_ref()
+            .and_then(|p| p.name())
+            .map(|n| n.local().to_owned());
+        let parent_name = parent_name.as_deref().unwrap_or("");
+
+        // Definitions.
+        if let Some(&(_, _, kind)) = DEFINITION_SITES
+            .iter()
+            .find(|(e, p, _)| *e == name && *p == parent_name)
+        {
+            self.definition(kind, element, parent.as_ref());
+        }
+
+        // Attribute references.
+        for &(on, attribute, kind) in ATTRIBUTE_REFERENCES {
+            if on != "*" && on != name {
+                continue;
+            }
+            if let Some(value) = located_attribute(element, attribute) {
+                let scope = if name == "IncludeClaimsFromTechnicalProfile" {
+                    ReferenceScope::SameFile
+                } else {
+                    ReferenceScope::Chain
+                };
+                self.reference(kind, value, scope, ReferenceSite::Attribute);
+            }
+        }
+
+        match name {
+            "ClaimsProviderSelection" => {
+                if let Some((journey, order)) = enclosing_step(element) {
+                    for attribute in ["TargetClaimsExchangeId", "ValidationClaimsExchangeId"] {
+                        if let Some(value) = located_attribute(element, attribute) {
+                            let scope = ReferenceScope::LaterStepOf {
+                                journey: journey.clone(),
+                                order,
+                                same_step: attribute == "ValidationClaimsExchangeId",
+                            };
+                            self.reference(
+                                SymbolKind::ClaimsExchange,
+                                value,
+                                scope,
+                                ReferenceSite::Attribute,
+                            );
+                        }
+                    }
+                }
+            }
+            "Precondition" => {
+                self.precondition_references(element);
+                self.summary.preconditions.push(precondition(element));
+            }
+            "Item" if parent_name == "Metadata" => {
+                let key = element.attribute_value("Key").unwrap_or_default();
+                if let Some(&(_, kind)) = METADATA_REFERENCES
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&key))
+                {
+                    let value = located_text(element);
+                    // Claim resolvers and settings placeholders are not ids.
+                    if !value.text.contains('{') {
+                        self.reference(
+                            kind,
+                            value,
+                            ReferenceScope::Chain,
+                            ReferenceSite::MetadataValue,
+                        );
+                    }
+                }
+            }
+            "LocalizedString" | "LocalizedCollection" => {
+                let element_type = element.attribute_value("ElementType").unwrap_or_default();
+                if let Some(&(_, kind)) = LOCALIZED_ELEMENT_TYPES
+                    .iter()
+                    .find(|(t, _)| *t == element_type)
+                {
+                    if let Some(value) = located_attribute(element, "ElementId") {
+                        self.reference(
+                            kind,
+                            value,
+                            ReferenceScope::Chain,
+                            ReferenceSite::LocalizedElement,
+                        );
+                    }
+                }
+            }
+            "RelyingParty" if parent_name == "TrustFrameworkPolicy" => self.relying_party(element),
+            _ => {}
+        }
+    }
+
+    fn definition(&mut self, kind: SymbolKind, element: &Element, parent: Option<&Element>) {
+        let Some(id) = located_attribute(element, "Id") else {
+            return;
+        };
+        let mut scope = parent
+            .and_then(|p| p.parent_element())
+            .and_then(|gp| gp.name())
+            .map(|n| n.local().to_owned());
+        let mut step_order = None;
+        match kind {
+            SymbolKind::TechnicalProfile => {
+                // A RelyingParty's TechnicalProfile sits in RelyingParty, not TechnicalProfiles.
+                self.technical_profile(element, &id, false);
+            }
+            SymbolKind::ClaimsTransformation => self.transformation(element, &id),
+            SymbolKind::UserJourney | SymbolKind::SubJourney => self.journey(kind, element, &id),
+            SymbolKind::ClaimsExchange => match enclosing_step(element) {
+                Some((journey, order)) => {
+                    scope = Some(journey);
+                    step_order = Some(order);
+                }
+                None => return,
+            },
+            _ => {}
+        }
+        self.summary.definitions.push(Definition {
+            kind,
+            id: id.text,
+            id_range: id.range,
+            full_range: range_of(element),
+            scope,
+            step_order,
+        });
+    }
+
+    fn precondition_references(&mut self, element: &Element) {
+        let kind = element.attribute_value("Type").unwrap_or_default();
+        if kind != "ClaimsExist" && kind != "ClaimEquals" {
+            return;
+        }
+        let mut values = element.children_named("Value");
+        if let Some(first) = values.next() {
+            let value = located_text(&first);
+            self.reference(
+                SymbolKind::ClaimType,
+                value,
+                ReferenceScope::Chain,
+                ReferenceSite::PreconditionClaim,
+            );
+        }
+    }
+
+    fn technical_profile(&mut self, element: &Element, id: &Located, in_relying_party: bool) {
+        let mut tp = TechnicalProfileSummary {
+            id: id.text.clone(),
+            id_range: id.range,
+            full_range: range_of(element),
+            in_relying_party,
+            ..Default::default()
+        };
+        for child in element.child_elements() {
+            let Some(name) = child.name() else { continue };
+            match name.local() {
+                "DisplayName" => tp.display_name = Some(child.text().trim().to_owned()),
+                "Protocol" => {
+                    tp.protocol = located_attribute(&child, "Name");
+                    tp.handler = located_attribute(&child, "Handler").map(|mut handler| {
+                        if let Some(comma) = handler.text.find(',') {
+                            handler.text.truncate(comma);
+                            handler.range =
+                                TextRange::at(handler.range.start(), (comma as u32).into());
+                        }
+                        handler.text = handler.text.trim().to_owned();
+                        handler
+                    });
+                }
+                "InputTokenFormat" => tp.input_token_format = Some(child.text().trim().to_owned()),
+                "OutputTokenFormat" => {
+                    tp.output_token_format = Some(child.text().trim().to_owned())
+                }
+                "Metadata" => {
+                    tp.metadata_range = Some(range_of(&child));
+                    tp.metadata = metadata_items(&child);
+                    duplicate_metadata_keys(&tp.id, &tp.metadata, &mut self.summary.local_findings);
+                }
+                "CryptographicKeys" => {
+                    tp.cryptographic_keys = child
+                        .children_named("Key")
+                        .filter_map(|k| located_attribute(&k, "Id"))
+                        .collect();
+                }
+                "InputClaims" => tp.input_claims = claim_uses(&child),
+                "OutputClaims" => tp.output_claims = claim_uses(&child),
+                "PersistedClaims" => tp.persisted_claims = claim_uses(&child),
+                "DisplayClaims" => tp.display_claims = claim_uses(&child),
+                "InputClaimsTransformations" => tp.input_transformations = reference_ids(&child),
+                "OutputClaimsTransformations" => tp.output_transformations = reference_ids(&child),
+                "ValidationTechnicalProfiles" => tp.validation_profiles = reference_ids(&child),
+                "IncludeTechnicalProfile" => tp.include = located_attribute(&child, "ReferenceId"),
+                "UseTechnicalProfileForSessionManagement" => {
+                    tp.session_management = located_attribute(&child, "ReferenceId")
+                }
+                _ => {}
+            }
+        }
+        self.summary.technical_profiles.push(tp);
+    }
+
+    fn transformation(&mut self, element: &Element, id: &Located) {
+        let mut ct = TransformationSummary {
+            id: id.text.clone(),
+            id_range: id.range,
+            full_range: range_of(element),
+            method: located_attribute(element, "TransformationMethod"),
+            input_claims: Vec::new(),
+            input_parameters: Vec::new(),
+            output_claims: Vec::new(),
+            input_claims_range: None,
+            input_parameters_range: None,
+            output_claims_range: None,
+        };
+        for child in element.child_elements() {
+            match child.local_name().as_str() {
+                "InputClaims" => {
+                    ct.input_claims = claim_uses(&child);
+                    ct.input_claims_range = Some(name_range(&child));
+                }
+                "OutputClaims" => {
+                    ct.output_claims = claim_uses(&child);
+                    ct.output_claims_range = Some(name_range(&child));
+                }
+                "InputParameters" => {
+                    ct.input_parameters_range = Some(name_range(&child));
+                    ct.input_parameters = child
+                        .children_named("InputParameter")
+                        .filter_map(|p| {
+                            let id = located_attribute(&p, "Id")?;
+                            Some(InputParameter {
+                                id: id.text,
+                                id_range: id.range,
+                                data_type: p.attribute_value("DataType"),
+                                value: p.attribute_value("Value"),
+                            })
+                        })
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        self.summary.transformations.push(ct);
+    }
+
+    fn journey(&mut self, kind: SymbolKind, element: &Element, id: &Located) {
+        let mut journey = JourneySummary {
+            kind,
+            id: id.text.clone(),
+            id_range: id.range,
+            full_range: range_of(element),
+            sub_journey_type: element.attribute_value("Type"),
+            steps: Vec::new(),
+        };
+        let steps = element.child("OrchestrationSteps");
+        for step in steps
+            .iter()
+            .flat_map(|s| s.children_named("OrchestrationStep"))
+        {
+            let order = located_attribute(&step, "Order");
+            let mut summary = Step {
+                order: order.as_ref().and_then(|o| o.text.trim().parse().ok()),
+                order_range: order.map_or_else(|| name_range(&step), |o| o.range),
+                step_type: located_attribute(&step, "Type"),
+                full_range: range_of(&step),
+                cpim_issuer: located_attribute(&step, "CpimIssuerTechnicalProfileReferenceId"),
+                content_definition: located_attribute(&step, "ContentDefinitionReferenceId"),
+                preconditions: Vec::new(),
+                selections: Vec::new(),
+                exchanges: Vec::new(),
+                sub_journeys: Vec::new(),
+            };
+            for child in step.child_elements() {
+                match child.local_name().as_str() {
+                    "Preconditions" => {
+                        summary.preconditions = child
+                            .children_named("Precondition")
+                            .map(|p| precondition(&p))
+                            .collect()
+                    }
+                    "ClaimsProviderSelections" => {
+                        summary.selections = child
+                            .children_named("ClaimsProviderSelection")
+                            .filter_map(|s| {
+                                located_attribute(&s, "TargetClaimsExchangeId")
+                                    .or_else(|| located_attribute(&s, "ValidationClaimsExchangeId"))
+                            })
+                            .collect()
+                    }
+                    "ClaimsExchanges" => {
+                        summary.exchanges = child
+                            .children_named("ClaimsExchange")
+                            .filter_map(|x| {
+                                Some(ClaimsExchange {
+                                    id: located_attribute(&x, "Id")?,
+                                    technical_profile: located_attribute(
+                                        &x,
+                                        "TechnicalProfileReferenceId",
+                                    ),
+                                })
+                            })
+                            .collect()
+                    }
+                    "JourneyList" => {
+                        summary.sub_journeys = child
+                            .children_named("Candidate")
+                            .filter_map(|c| located_attribute(&c, "SubJourneyReferenceId"))
+                            .collect()
+                    }
+                    _ => {}
+                }
+            }
+            journey.steps.push(summary);
+        }
+        self.summary.journeys.push(journey);
+    }
+
+    fn relying_party(&mut self, element: &Element) {
+        let mut rp = RelyingPartySummary {
+            range: range_of(element),
+            default_journey: element
+                .child("DefaultUserJourney")
+                .and_then(|d| located_attribute(&d, "ReferenceId")),
+            output_claims: Vec::new(),
+            protocol: None,
+        };
+        if let Some(tp) = element.child("TechnicalProfile") {
+            if let Some(id) = located_attribute(&tp, "Id") {
+                self.technical_profile(&tp, &id, true);
+            }
+            if let Some(last) = self.summary.technical_profiles.last() {
+                if last.in_relying_party {
+                    rp.output_claims = last.output_claims.clone();
+                    rp.protocol = last.protocol.as_ref().map(|p| p.text.clone());
+                }
+            }
+        }
+        self.summary.relying_party = Some(rp);
+    }
+
+    /// Same kind and id twice in one section of the file.
+    fn duplicates(&mut self) {
+        let mut seen: HashMap<(SymbolKind, Option<String>, String), usize> = HashMap::new();
+        let mut findings = Vec::new();
+        for (i, definition) in self.summary.definitions.iter().enumerate() {
+            // Technical profiles of different ClaimsProviders still share one namespace.
+            let section = match definition.kind {
+                SymbolKind::ClaimsExchange => definition.scope.clone(),
+                _ => None,
+            };
+            let key = (definition.kind, section, id_key(&definition.id));
+            match seen.get(&key) {
+                Some(&first) => {
+                    let first = &self.summary.definitions[first];
+                    findings.push(LocalFinding {
+                        code: "duplicate-definition",
+                        range: definition.id_range,
+                        message: format!(
+                            "{} \"{}\" is defined more than once in this file",
+                            definition.kind.element_name(),
+                            definition.id
+                        ),
+                        error: true,
+                        related: vec![(first.id_range, "first defined here".to_owned())],
+                    });
+                }
+                None => {
+                    seen.insert(key, i);
+                }
+            }
+        }
+        self.summary.local_findings.extend(findings);
+    }
+}
+
+/// The journey id and step order that contain `element`.
+fn enclosing_step(element: &Element) -> Option<(String, u32)> {
+    let mut order = None;
+    let mut current = element.parent_element();
+    while let Some(e) = current {
+        let name = e.local_name();
+        if name == "OrchestrationStep" && order.is_none() {
+            order = e
+                .attribute_value("Order")
+                .and_then(|o| o.trim().parse().ok());
+        } else if name == "UserJourney" || name == "SubJourney" {
+            return Some((e.attribute_value("Id")?, order?));
+        }
+        current = e.parent_element();
+    }
+    None
+}
+
+fn precondition(element: &Element) -> Precondition {
+    Precondition {
+        kind: element.attribute_value("Type").unwrap_or_default(),
+        execute_actions_if: element
+            .attribute_value("ExecuteActionsIf")
+            .is_none_or(|v| v.trim().eq_ignore_ascii_case("true")),
+        values: element
+            .children_named("Value")
+            .map(|v| located_text(&v))
+            .collect(),
+        action: element.child("Action").map(|a| a.text().trim().to_owned()),
+        range: range_of(element),
+    }
+}
+
+fn metadata_items(metadata: &Element) -> Vec<MetadataItem> {
+    metadata
+        .children_named("Item")
+        .filter_map(|item| {
+            let key = located_attribute(&item, "Key")?;
+            let value = located_text(&item);
+            Some(MetadataItem {
+                key: key.text,
+                key_range: key.range,
+                value: value.text,
+                value_range: value.range,
+                item_range: range_of(&item),
+            })
+        })
+        .collect()
+}
+
+fn duplicate_metadata_keys(
+    profile: &str,
+    items: &[MetadataItem],
+    findings: &mut Vec<LocalFinding>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        if let Some(first) = items[..i].iter().find(|earlier| earlier.key == item.key) {
+            findings.push(LocalFinding {
+                code: "duplicate-metadata-key",
+                range: item.key_range,
+                message: format!(
+                    "metadata item \"{}\" appears more than once in TechnicalProfile \"{profile}\"",
+                    item.key
+                ),
+                error: true,
+                related: vec![(first.key_range, "first set here".to_owned())],
+            });
+        }
+    }
+}
+
+fn claim_uses(list: &Element) -> Vec<ClaimUse> {
+    list.child_elements()
+        .filter_map(|claim| {
+            let reference = located_attribute(&claim, "ClaimTypeReferenceId")?;
+            Some(ClaimUse {
+                claim: reference.text,
+                range: reference.range,
+                default_value: claim.attribute_value("DefaultValue"),
+                required: claim
+                    .attribute_value("Required")
+                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("true")),
+                transformation_claim_type: located_attribute(&claim, "TransformationClaimType"),
+            })
+        })
+        .collect()
+}
+
+fn reference_ids(list: &Element) -> Vec<Located> {
+    list.child_elements()
+        .filter_map(|e| located_attribute(&e, "ReferenceId"))
+        .collect()
+}

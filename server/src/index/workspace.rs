@@ -1,0 +1,323 @@
+//! The workspace: every policy file under the roots plus extra base locations, the BasePolicy
+//! graph (nearest candidate wins when several files claim one PolicyId), resolution of ids in
+//! a file's chain, and incremental bookkeeping of what an edit invalidates.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use syntax::{LineIndex, Parse};
+
+use super::summary::{summarize, Summary};
+use super::{id_key, Definition, SymbolKind};
+
+/// One file as the index holds it.
+#[derive(Debug)]
+pub struct FileData {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub parse: Parse,
+    pub line_index: LineIndex,
+    pub summary: Summary,
+    /// From an extra base location: an ancestor only, never reported on.
+    pub base_only: bool,
+}
+
+impl FileData {
+    pub fn new(path: PathBuf, text: Arc<str>, base_only: bool) -> FileData {
+        let parse = syntax::parse(&text);
+        let summary = summarize(&parse);
+        let line_index = LineIndex::new(&text);
+        FileData {
+            path,
+            text,
+            parse,
+            line_index,
+            summary,
+            base_only,
+        }
+    }
+}
+
+/// A file's BasePolicy chain: the file itself first, then its base, and so on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chain {
+    pub files: Vec<PathBuf>,
+    /// The PolicyId of a base that is not in the workspace, if the chain stops at one.
+    pub missing_base: Option<String>,
+    /// Set when the chain comes back to a file it already holds.
+    pub cycle: bool,
+    /// Set when a base was picked among several equally near files claiming its PolicyId:
+    /// all of them.
+    pub ambiguous: Option<Vec<PathBuf>>,
+}
+
+impl Chain {
+    /// Whether every ancestor is known, so that an unresolved id is really undefined.
+    pub fn is_complete(&self) -> bool {
+        self.missing_base.is_none() && !self.cycle && self.ambiguous.is_none()
+    }
+}
+
+/// The BasePolicy graph, rebuilt when a PolicyId or BasePolicy changes.
+#[derive(Debug, Default)]
+struct Graph {
+    /// Lower-cased PolicyId -> the files that claim it.
+    by_policy_id: HashMap<String, Vec<PathBuf>>,
+    chains: HashMap<PathBuf, Arc<Chain>>,
+}
+
+/// All policy files of the workspace.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    files: DashMap<PathBuf, Arc<FileData>>,
+    graph: RwLock<Arc<Graph>>,
+    graph_dirty: std::sync::atomic::AtomicBool,
+}
+
+/// A definition found by resolution, with the file it is in.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub path: PathBuf,
+    pub definition: Definition,
+    /// Whether the id matches exactly, not just ignoring case.
+    pub exact: bool,
+}
+
+fn common_prefix_len(a: &Path, b: &Path) -> usize {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .filter(|(x, _)| matches!(x, Component::Normal(_)))
+        .count()
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Adds or replaces a file. Returns the files whose diagnostics may have changed.
+    /// Non-policy files are dropped quietly.
+    pub fn set_file(&self, path: PathBuf, text: Arc<str>, base_only: bool) -> Vec<PathBuf> {
+        let data = Arc::new(FileData::new(path.clone(), text, base_only));
+        let before = self.graph_key(&path);
+        let mut affected = self.dependents(&path);
+        if data.summary.is_policy {
+            self.files.insert(path.clone(), data);
+        } else {
+            self.files.remove(&path);
+        }
+        let after = self.graph_key(&path);
+        if before != after {
+            self.graph_dirty
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            // A changed PolicyId or BasePolicy can re-route any chain.
+            return self.all_paths();
+        }
+        if !affected.contains(&path) && self.files.contains_key(&path) {
+            affected.push(path);
+        }
+        affected
+    }
+
+    /// Removes a file. Returns the files whose diagnostics may have changed.
+    pub fn remove_file(&self, path: &Path) -> Vec<PathBuf> {
+        if self.files.remove(path).is_some() {
+            self.graph_dirty
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            self.all_paths()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn graph_key(&self, path: &Path) -> Option<(Option<String>, Option<String>)> {
+        let file = self.files.get(path)?;
+        Some((
+            file.summary.policy_id.as_ref().map(|p| id_key(&p.text)),
+            file.summary.base_policy.as_ref().map(|p| id_key(&p.text)),
+        ))
+    }
+
+    pub fn file(&self, path: &Path) -> Option<Arc<FileData>> {
+        self.files.get(path).map(|f| Arc::clone(&f))
+    }
+
+    pub fn all_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.files.iter().map(|f| f.key().clone()).collect();
+        paths.sort();
+        paths
+    }
+
+    /// The files that are reported on (not from extra base locations).
+    pub fn reported_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|f| !f.base_only)
+            .map(|f| f.key().clone())
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn graph(&self) -> Arc<Graph> {
+        if self
+            .graph_dirty
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+            || self
+                .graph
+                .read()
+                .map(|g| g.chains.len() != self.files.len())
+                .unwrap_or(true)
+        {
+            let graph = Arc::new(self.build_graph());
+            if let Ok(mut slot) = self.graph.write() {
+                *slot = Arc::clone(&graph);
+            }
+            return graph;
+        }
+        self.graph
+            .read()
+            .map(|g| Arc::clone(&g))
+            .unwrap_or_default()
+    }
+
+    fn build_graph(&self) -> Graph {
+        let mut by_policy_id: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let mut bases: HashMap<PathBuf, Option<String>> = HashMap::new();
+        let mut base_only: HashSet<PathBuf> = HashSet::new();
+        for file in self.files.iter() {
+            if let Some(id) = &file.summary.policy_id {
+                by_policy_id
+                    .entry(id_key(&id.text))
+                    .or_default()
+                    .push(file.key().clone());
+            }
+            bases.insert(
+                file.key().clone(),
+                file.summary.base_policy.as_ref().map(|b| b.text.clone()),
+            );
+            if file.base_only {
+                base_only.insert(file.key().clone());
+            }
+        }
+        for candidates in by_policy_id.values_mut() {
+            candidates.sort();
+        }
+        // The nearest candidate: the longest common folder path, extra base locations last.
+        // Returns the pick and, when others are just as near, all the tied candidates.
+        let pick = |from: &Path, policy: &str| -> Option<(PathBuf, Option<Vec<PathBuf>>)> {
+            let candidates = by_policy_id.get(&id_key(policy))?;
+            let rank = |c: &PathBuf| {
+                let local = if base_only.contains(c.as_path()) {
+                    0
+                } else {
+                    1
+                };
+                (local, common_prefix_len(from, c))
+            };
+            let best = candidates
+                .iter()
+                .filter(|c| c.as_path() != from)
+                .map(rank)
+                .max()?;
+            let tied: Vec<PathBuf> = candidates
+                .iter()
+                .filter(|c| c.as_path() != from && rank(c) == best)
+                .cloned()
+                .collect();
+            let first = tied.first()?.clone();
+            Some((first, (tied.len() > 1).then_some(tied)))
+        };
+        let mut chains = HashMap::new();
+        for path in bases.keys() {
+            let mut chain = Chain {
+                files: vec![path.clone()],
+                ..Chain::default()
+            };
+            let mut current = path.clone();
+            while let Some(Some(base)) = bases.get(&current) {
+                match pick(&current, base) {
+                    Some((next, _)) if chain.files.contains(&next) => {
+                        chain.cycle = true;
+                        break;
+                    }
+                    Some((next, tied)) => {
+                        if tied.is_some() && chain.ambiguous.is_none() {
+                            chain.ambiguous = tied;
+                        }
+                        chain.files.push(next.clone());
+                        current = next;
+                    }
+                    None => {
+                        chain.missing_base = Some(base.clone());
+                        break;
+                    }
+                }
+            }
+            chains.insert(path.clone(), Arc::new(chain));
+        }
+        Graph {
+            by_policy_id,
+            chains,
+        }
+    }
+
+    /// The BasePolicy chain of a file (empty when the file is unknown).
+    pub fn chain(&self, path: &Path) -> Arc<Chain> {
+        self.graph().chains.get(path).cloned().unwrap_or_default()
+    }
+
+    /// The files whose chain includes `path` (itself included).
+    pub fn dependents(&self, path: &Path) -> Vec<PathBuf> {
+        let graph = self.graph();
+        let mut out: Vec<PathBuf> = graph
+            .chains
+            .iter()
+            .filter(|(_, chain)| chain.files.iter().any(|f| f == path))
+            .map(|(p, _)| p.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The files that claim a PolicyId.
+    pub fn files_with_policy_id(&self, policy_id: &str) -> Vec<PathBuf> {
+        self.graph()
+            .by_policy_id
+            .get(&id_key(policy_id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Definitions of `kind` named `id` visible from `path`: in the file, then its ancestors,
+    /// nearest first. Case-only matches are included, marked not exact.
+    pub fn resolve(&self, path: &Path, kind: SymbolKind, id: &str) -> Vec<Resolved> {
+        let chain = self.chain(path);
+        let mut out = Vec::new();
+        for file_path in &chain.files {
+            let Some(file) = self.file(file_path) else {
+                continue;
+            };
+            for definition in file.summary.lookup(kind, id) {
+                out.push(Resolved {
+                    path: file_path.clone(),
+                    exact: definition.id == id.trim(),
+                    definition: definition.clone(),
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,9 @@
+//! b2c-lsp: a language server and checker for Azure AD B2C custom policies. The index and the
+//! analyses speak plain data (paths, byte ranges); `lsp` and `cli` convert at the edges.
+
+pub mod catalog;
+pub mod cli;
+pub mod diagnostics;
+pub mod files;
+pub mod index;
+pub mod lsp;

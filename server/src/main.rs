@@ -1,0 +1,66 @@
+//! The `b2c-lsp` binary: the language server on stdio (no arguments, or `serve`), and the
+//! `check` and `parse` command-line jobs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use b2c_lsp::cli;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "b2c-lsp",
+    version,
+    about = "Language server and checker for Azure AD B2C custom policies"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server on stdio (the default).
+    Serve,
+    /// Report diagnostics for every policy file under the given paths.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::Format,
+        /// An extra folder of base policies: its files complete chains but are not reported on.
+        #[arg(long = "base", value_name = "DIR")]
+        bases: Vec<PathBuf>,
+        /// Files or folders to check (folders are searched recursively for *.xml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the syntax tree of a file, one node or token per line.
+    Parse { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match args.command {
+        None | Some(Command::Serve) => {
+            drop(out);
+            return b2c_lsp::lsp::run();
+        }
+        Some(Command::Check {
+            format,
+            bases,
+            paths,
+        }) => cli::check(&paths, &bases, format, &mut out),
+        Some(Command::Parse { file }) => cli::parse(&file, &mut out),
+    };
+    use std::io::Write;
+    let _ = out.flush();
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(cli::UsageError(message)) => {
+            eprintln!("b2c-lsp: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
