@@ -1,6 +1,7 @@
 //! The semantic index: what each policy file defines and references, and the workspace of
 //! files tied together by their BasePolicy chains. Plain data with byte ranges; no LSP here.
 
+pub mod profiles;
 pub mod summary;
 pub mod workspace;
 

@@ -1,0 +1,166 @@
+//! The effective technical profile: a profile as B2C sees it after merging the same-Id
+//! profiles of the chain (base first, the child's additions on top) and the profiles it
+//! includes through IncludeTechnicalProfile (the included content first).
+
+use std::path::{Path, PathBuf};
+
+use super::summary::{ClaimUse, Located, MetadataItem, TechnicalProfileSummary};
+use super::{id_key, SymbolKind, Workspace};
+
+/// One piece of the merged profile, with the file it comes from.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    pub path: PathBuf,
+    pub value: T,
+}
+
+/// A technical profile merged across its chain and includes.
+#[derive(Debug, Clone, Default)]
+pub struct EffectiveProfile {
+    pub id: String,
+    pub protocol: Option<String>,
+    pub handler: Option<String>,
+    pub input_token_format: Option<String>,
+    pub output_token_format: Option<String>,
+    /// Metadata items, later (more derived) ones last; for a key set twice, the last wins.
+    pub metadata: Vec<Sourced<MetadataItem>>,
+    pub input_claims: Vec<Sourced<ClaimUse>>,
+    pub output_claims: Vec<Sourced<ClaimUse>>,
+    pub persisted_claims: Vec<Sourced<ClaimUse>>,
+    pub display_claims: Vec<Sourced<ClaimUse>>,
+    pub input_transformations: Vec<Sourced<Located>>,
+    pub output_transformations: Vec<Sourced<Located>>,
+    pub validation_profiles: Vec<Sourced<Located>>,
+    pub cryptographic_keys: Vec<Sourced<Located>>,
+    /// The ids of the included profiles, nearest first.
+    pub includes: Vec<String>,
+    /// Where the profile's own parts are defined, nearest file first.
+    pub definitions: Vec<PathBuf>,
+}
+
+impl EffectiveProfile {
+    /// The value of a metadata key (case-insensitive), as the most derived file sets it.
+    pub fn metadata_value(&self, key: &str) -> Option<&str> {
+        self.metadata
+            .iter()
+            .rev()
+            .find(|item| item.value.key.trim().eq_ignore_ascii_case(key))
+            .map(|item| item.value.value.as_str())
+    }
+}
+
+/// The same-Id profiles visible from `path`, most basic (farthest ancestor) first.
+fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(PathBuf, TechnicalProfileSummary)> {
+    let mut out = Vec::new();
+    for resolved in workspace.resolve(path, SymbolKind::TechnicalProfile, id) {
+        if let Some(file) = workspace.file(&resolved.path) {
+            for tp in &file.summary.technical_profiles {
+                if !tp.in_relying_party
+                    && id_key(&tp.id) == id_key(id)
+                    && tp.id_range == resolved.definition.id_range
+                {
+                    out.push((resolved.path.clone(), tp.clone()));
+                }
+            }
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The profile `id` as seen from the file at `path`; `None` when no policy of the chain
+/// defines it.
+pub fn effective_profile(workspace: &Workspace, path: &Path, id: &str) -> Option<EffectiveProfile> {
+    let mut visiting = Vec::new();
+    build(workspace, path, id, &mut visiting)
+}
+
+fn build(
+    workspace: &Workspace,
+    path: &Path,
+    id: &str,
+    visiting: &mut Vec<String>,
+) -> Option<EffectiveProfile> {
+    let key = id_key(id);
+    if visiting.contains(&key) || visiting.len() > 32 {
+        return None;
+    }
+    let parts = parts(workspace, path, id);
+    if parts.is_empty() {
+        return None;
+    }
+    visiting.push(key);
+    let mut profile = EffectiveProfile {
+        id: id.to_owned(),
+        ..Default::default()
+    };
+    // The include, if any part sets one (the most derived part wins).
+    let include = parts.iter().rev().find_map(|(_, tp)| tp.include.clone());
+    if let Some(include) = include {
+        if let Some(included) = build(workspace, path, &include.text, visiting) {
+            profile = EffectiveProfile {
+                id: id.to_owned(),
+                ..included.clone()
+            };
+            profile.includes = std::iter::once(include.text.clone())
+                .chain(included.includes)
+                .collect();
+            profile.definitions.clear();
+        } else {
+            profile.includes.push(include.text.clone());
+        }
+    }
+    for (file, tp) in &parts {
+        let sourced = |v: &Vec<ClaimUse>| {
+            v.iter()
+                .map(|c| Sourced {
+                    path: file.clone(),
+                    value: c.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let located = |v: &Vec<Located>| {
+            v.iter()
+                .map(|c| Sourced {
+                    path: file.clone(),
+                    value: c.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        if let Some(p) = &tp.protocol {
+            profile.protocol = Some(p.text.clone());
+            profile.handler = tp.handler.as_ref().map(|h| h.text.clone());
+        }
+        if let Some(f) = &tp.input_token_format {
+            profile.input_token_format = Some(f.clone());
+        }
+        if let Some(f) = &tp.output_token_format {
+            profile.output_token_format = Some(f.clone());
+        }
+        profile.metadata.extend(tp.metadata.iter().map(|m| Sourced {
+            path: file.clone(),
+            value: m.clone(),
+        }));
+        profile.input_claims.extend(sourced(&tp.input_claims));
+        profile.output_claims.extend(sourced(&tp.output_claims));
+        profile
+            .persisted_claims
+            .extend(sourced(&tp.persisted_claims));
+        profile.display_claims.extend(sourced(&tp.display_claims));
+        profile
+            .input_transformations
+            .extend(located(&tp.input_transformations));
+        profile
+            .output_transformations
+            .extend(located(&tp.output_transformations));
+        profile
+            .validation_profiles
+            .extend(located(&tp.validation_profiles));
+        profile
+            .cryptographic_keys
+            .extend(located(&tp.cryptographic_keys));
+    }
+    profile.definitions = parts.iter().rev().map(|(p, _)| p.clone()).collect();
+    visiting.pop();
+    Some(profile)
+}
