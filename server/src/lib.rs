@@ -7,3 +7,4 @@ pub mod diagnostics;
 pub mod files;
 pub mod index;
 pub mod lsp;
+pub mod navigation;

@@ -1,0 +1,134 @@
+//! Conversions between LSP's protocol types (URIs, UTF-16 positions) and the index's plain
+//! data (paths, byte offsets). The only place that knows both.
+
+use std::path::{Path, PathBuf};
+
+use syntax::{LineCol, LineIndex, TextRange};
+use tower_lsp::lsp_types::{self as lsp, Url};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::index::{FileData, SymbolKind};
+use crate::navigation::{OutlineKind, OutlineNode};
+
+pub fn path_of(uri: &Url) -> Option<PathBuf> {
+    if uri.scheme() != "file" {
+        return None;
+    }
+    uri.to_file_path().ok()
+}
+
+pub fn url_of(path: &Path) -> Option<Url> {
+    Url::from_file_path(path).ok()
+}
+
+/// The byte offset of an LSP position; out-of-range positions are clamped.
+pub fn offset(text: &str, index: &LineIndex, position: lsp::Position) -> u32 {
+    index.from_utf16(
+        text,
+        LineCol {
+            line: position.line,
+            col: position.character,
+        },
+    )
+}
+
+pub fn position(text: &str, index: &LineIndex, offset: u32) -> lsp::Position {
+    let at = index.to_utf16(text, offset);
+    lsp::Position {
+        line: at.line,
+        character: at.col,
+    }
+}
+
+pub fn range(text: &str, index: &LineIndex, range: TextRange) -> lsp::Range {
+    lsp::Range {
+        start: position(text, index, range.start().into()),
+        end: position(text, index, range.end().into()),
+    }
+}
+
+pub fn file_range(file: &FileData, r: TextRange) -> lsp::Range {
+    range(&file.text, &file.line_index, r)
+}
+
+pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
+    match severity {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// Converts a diagnostic; `locate` maps a related path and range to an LSP location.
+pub fn diagnostic(
+    file: &FileData,
+    d: &Diagnostic,
+    locate: impl Fn(&Path, TextRange) -> Option<lsp::Location>,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            Some(lsp::DiagnosticRelatedInformation {
+                location: locate(&r.path, r.range)?,
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: file_range(file, d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.to_owned())),
+        source: Some("b2c-lsp".to_owned()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        code_description: None,
+        data: None,
+    }
+}
+
+pub fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        SymbolKind::ClaimType => lsp::SymbolKind::FIELD,
+        SymbolKind::Predicate | SymbolKind::PredicateValidation => lsp::SymbolKind::BOOLEAN,
+        SymbolKind::ClaimsTransformation => lsp::SymbolKind::FUNCTION,
+        SymbolKind::ContentDefinition | SymbolKind::LocalizedResources => lsp::SymbolKind::FILE,
+        SymbolKind::DisplayControl | SymbolKind::ClientDefinition => lsp::SymbolKind::INTERFACE,
+        SymbolKind::TechnicalProfile => lsp::SymbolKind::CLASS,
+        SymbolKind::UserJourney | SymbolKind::SubJourney => lsp::SymbolKind::MODULE,
+        SymbolKind::ClaimsExchange => lsp::SymbolKind::EVENT,
+        SymbolKind::Policy => lsp::SymbolKind::PACKAGE,
+    }
+}
+
+#[allow(deprecated)]
+pub fn outline(file: &FileData, node: &OutlineNode) -> lsp::DocumentSymbol {
+    let kind = match node.kind {
+        OutlineKind::Policy => lsp::SymbolKind::PACKAGE,
+        OutlineKind::Section => lsp::SymbolKind::NAMESPACE,
+        OutlineKind::Symbol(kind) => symbol_kind(kind),
+        OutlineKind::Step => lsp::SymbolKind::ENUM_MEMBER,
+    };
+    let range = file_range(file, node.range);
+    let mut selection_range = file_range(file, node.selection_range);
+    // The selection must lie inside the range, or clients reject the outline.
+    if selection_range.start < range.start || selection_range.end > range.end {
+        selection_range = range;
+    }
+    lsp::DocumentSymbol {
+        name: if node.name.is_empty() {
+            "(unnamed)".to_owned()
+        } else {
+            node.name.clone()
+        },
+        detail: node.detail.clone(),
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children: Some(node.children.iter().map(|c| outline(file, c)).collect()),
+    }
+}

@@ -1,0 +1,602 @@
+//! The server's live state: open documents (their text wins over the disk), edits applied
+//! strictly in version order, the workspace index, settings, and the diagnostics worker that
+//! coalesces bursts of keystrokes and publishes only what changed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use dashmap::DashMap;
+use syntax::{LineIndex, TextRange};
+use tokio::sync::mpsc;
+use tower_lsp::lsp_types::{self as lsp, TextDocumentContentChangeEvent};
+use tower_lsp::Client;
+
+use super::convert;
+use crate::diagnostics::file_diagnostics;
+use crate::files::{decode, xml_files};
+use crate::index::Workspace;
+
+/// An open document as the editor has it.
+struct Document {
+    version: i32,
+    text: String,
+    /// Changes that arrived ahead of their turn, by version.
+    pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+}
+
+/// Work for the diagnostics worker.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Job {
+    /// An open document's text changed: re-index it, then re-diagnose what depends on it.
+    Reindex(PathBuf),
+    /// Re-diagnose these files and publish what changed.
+    Diagnose(PathBuf),
+}
+
+#[derive(Debug, Clone, Default)]
+struct Settings {
+    base_paths: Vec<PathBuf>,
+    trace: String,
+}
+
+pub struct State {
+    client: Client,
+    pub workspace: Workspace,
+    documents: DashMap<PathBuf, Document>,
+    /// The document version each open file was last indexed at.
+    indexed: DashMap<PathBuf, i32>,
+    /// What was last published per file, to publish only changes.
+    published: DashMap<PathBuf, Vec<lsp::Diagnostic>>,
+    roots: RwLock<Vec<PathBuf>>,
+    settings: RwLock<Settings>,
+    /// Base files loaded from the `basePaths` setting.
+    loaded_bases: Mutex<BTreeSet<PathBuf>>,
+    watch_files: AtomicBool,
+    jobs: mpsc::UnboundedSender<Job>,
+    shutting_down: AtomicBool,
+    /// Set once the first workspace scan is done; requests wait for it.
+    scanned: tokio::sync::watch::Sender<bool>,
+}
+
+/// The longest a change waits for an earlier version that never comes (a client that skips
+/// version numbers) before it is applied anyway.
+const GAP_WAIT: Duration = Duration::from_millis(200);
+
+impl State {
+    pub fn new(client: Client) -> Arc<State> {
+        let (jobs, receiver) = mpsc::unbounded_channel();
+        let state = Arc::new(State {
+            client,
+            workspace: Workspace::new(),
+            documents: DashMap::new(),
+            indexed: DashMap::new(),
+            published: DashMap::new(),
+            roots: RwLock::new(Vec::new()),
+            settings: RwLock::new(Settings {
+                trace: "off".to_owned(),
+                ..Settings::default()
+            }),
+            loaded_bases: Mutex::new(BTreeSet::new()),
+            watch_files: AtomicBool::new(false),
+            jobs,
+            shutting_down: AtomicBool::new(false),
+            scanned: tokio::sync::watch::channel(false).0,
+        });
+        tokio::spawn(worker(Arc::downgrade(&state), receiver));
+        state
+    }
+
+    fn log(&self, message: String) {
+        eprintln!("b2c-lsp: {message}");
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
+    }
+
+    fn verbose(&self) -> bool {
+        self.settings
+            .read()
+            .map(|s| s.trace == "verbose")
+            .unwrap_or(false)
+    }
+
+    pub fn configure_from_initialize(&self, params: &lsp::InitializeParams) {
+        let mut roots = Vec::new();
+        if let Some(folders) = &params.workspace_folders {
+            roots.extend(folders.iter().filter_map(|f| convert::path_of(&f.uri)));
+        }
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(uri) = &params.root_uri {
+                roots.extend(convert::path_of(uri));
+            } else if let Some(path) = &params.root_path {
+                roots.push(PathBuf::from(path));
+            }
+        }
+        if let Ok(mut slot) = self.roots.write() {
+            *slot = roots;
+        }
+        if let Some(options) = &params.initialization_options {
+            self.configure(options);
+        }
+        let dynamic = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(dynamic, Ordering::SeqCst);
+    }
+
+    /// Applies settings given either flat (`{basePaths}`) or under `b2cLsp`. Returns whether
+    /// the base locations changed. Malformed values are ignored with a log line.
+    pub fn configure(&self, settings: &serde_json::Value) -> bool {
+        let settings = settings.get("b2cLsp").unwrap_or(settings);
+        let roots = self.roots.read().map(|r| r.clone()).unwrap_or_default();
+        let mut changed = false;
+        if let Ok(mut current) = self.settings.write() {
+            if let Some(value) = settings.get("basePaths") {
+                match value.as_array() {
+                    Some(items) => {
+                        let paths: Vec<PathBuf> = items
+                            .iter()
+                            .filter_map(|v| v.as_str())
+                            .filter(|s| !s.trim().is_empty())
+                            .map(|s| {
+                                let path = PathBuf::from(s.trim());
+                                match (path.is_relative(), roots.first()) {
+                                    (true, Some(root)) => root.join(path),
+                                    _ => path,
+                                }
+                            })
+                            .collect();
+                        changed = paths != current.base_paths;
+                        current.base_paths = paths;
+                    }
+                    None => {
+                        eprintln!("b2c-lsp: ignoring basePaths: expected an array of folder paths")
+                    }
+                }
+            }
+            let trace = settings.get("trace").map(|t| t.get("server").unwrap_or(t));
+            if let Some(trace) = trace.and_then(|t| t.as_str()) {
+                current.trace = trace.to_owned();
+            }
+        }
+        changed
+    }
+
+    pub fn change_folders(&self, event: &lsp::WorkspaceFoldersChangeEvent) {
+        if let Ok(mut roots) = self.roots.write() {
+            for removed in &event.removed {
+                if let Some(path) = convert::path_of(&removed.uri) {
+                    roots.retain(|r| *r != path);
+                }
+            }
+            roots.extend(event.added.iter().filter_map(|f| convert::path_of(&f.uri)));
+        }
+    }
+
+    pub async fn register_watcher(&self) {
+        if !self.watch_files.load(Ordering::SeqCst) {
+            return;
+        }
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String("**/*.xml".to_owned()),
+                kind: None,
+            }],
+        };
+        let registration = lsp::Registration {
+            id: "b2c-lsp-watch-xml".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            self.log(format!("could not register the file watcher: {e}"));
+        }
+    }
+
+    /// Indexes every policy file under the roots and base locations, then publishes.
+    pub async fn scan(self: Arc<Self>) {
+        let state = Arc::clone(&self);
+        let loaded = tokio::task::spawn_blocking(move || state.scan_blocking())
+            .await
+            .unwrap_or_default();
+        self.scanned.send_replace(true);
+        for path in loaded {
+            let _ = self.jobs.send(Job::Diagnose(path));
+        }
+    }
+
+    /// Waits (boundedly) until the first scan has indexed the workspace, so that a request
+    /// made right after start-up sees every file.
+    pub async fn ready(&self) {
+        let mut scanned = self.scanned.subscribe();
+        let _ = tokio::time::timeout(Duration::from_secs(30), scanned.wait_for(|done| *done)).await;
+    }
+
+    fn scan_blocking(&self) -> Vec<PathBuf> {
+        let started = std::time::Instant::now();
+        let roots = self.roots.read().map(|r| r.clone()).unwrap_or_default();
+        let bases = self
+            .settings
+            .read()
+            .map(|s| s.base_paths.clone())
+            .unwrap_or_default();
+        let mut count = 0;
+        let mut seen = BTreeSet::new();
+        for root in &roots {
+            for file in xml_files(root) {
+                seen.insert(file.clone());
+                if self.documents.contains_key(&file)
+                    || self.workspace.file(&file).is_some_and(|f| !f.base_only)
+                {
+                    continue;
+                }
+                if let Some(text) = std::fs::read(&file).ok().and_then(|b| decode(b).ok()) {
+                    self.workspace.set_file(file, Arc::from(text), false);
+                    count += 1;
+                }
+            }
+        }
+        let mut new_bases = BTreeSet::new();
+        for base in &bases {
+            for file in xml_files(base) {
+                if seen.contains(&file) || self.documents.contains_key(&file) {
+                    continue;
+                }
+                if let Some(text) = std::fs::read(&file).ok().and_then(|b| decode(b).ok()) {
+                    self.workspace.set_file(file.clone(), Arc::from(text), true);
+                    new_bases.insert(file);
+                }
+            }
+        }
+        // Base files no longer under any base location leave the workspace.
+        if let Ok(mut loaded) = self.loaded_bases.lock() {
+            for old in loaded.difference(&new_bases) {
+                if !seen.contains(old) && !self.documents.contains_key(old) {
+                    self.workspace.remove_file(old);
+                }
+            }
+            *loaded = new_bases;
+        }
+        self.log(format!(
+            "indexed {count} files under {} root(s) and {} base location(s) in {} ms",
+            roots.len(),
+            bases.len(),
+            started.elapsed().as_millis()
+        ));
+        self.workspace.reported_paths()
+    }
+
+    pub fn open(&self, path: PathBuf, version: i32, text: String) {
+        self.documents.insert(
+            path.clone(),
+            Document {
+                version,
+                text,
+                pending: BTreeMap::new(),
+            },
+        );
+        let _ = self.jobs.send(Job::Reindex(path));
+    }
+
+    /// Applies a didChange in version order: a change that arrives early waits for the ones
+    /// before it (tower-lsp may hand notifications over concurrently).
+    pub fn change(
+        self: &Arc<Self>,
+        path: PathBuf,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let applied = {
+            let Some(mut doc) = self.documents.get_mut(&path) else {
+                self.log(format!(
+                    "ignoring a change to {}, which is not open",
+                    path.display()
+                ));
+                return;
+            };
+            if version <= doc.version {
+                self.log(format!(
+                    "ignoring a stale change (version {version}) to {}",
+                    path.display()
+                ));
+                return;
+            }
+            doc.pending.insert(version, changes);
+            apply_ready(&mut doc, false)
+        };
+        if applied {
+            let _ = self.jobs.send(Job::Reindex(path));
+        } else {
+            // A gap: wait a little for the missing version, then apply what is there.
+            let state = Arc::clone(self);
+            tokio::spawn(async move {
+                tokio::time::sleep(GAP_WAIT).await;
+                let applied = match state.documents.get_mut(&path) {
+                    Some(mut doc) => apply_ready(&mut doc, true),
+                    None => false,
+                };
+                if applied {
+                    let _ = state.jobs.send(Job::Reindex(path));
+                }
+            });
+        }
+    }
+
+    pub fn close(&self, path: &Path) {
+        self.documents.remove(path);
+        self.indexed.remove(path);
+        // The disk copy takes over again (or the file leaves, if it is gone).
+        self.reload_from_disk(path.to_owned());
+    }
+
+    pub fn disk_changed(&self, path: PathBuf, deleted: bool) {
+        if self.documents.contains_key(&path) {
+            return;
+        }
+        if deleted {
+            self.remove(&path);
+        } else {
+            self.reload_from_disk(path);
+        }
+    }
+
+    fn remove(&self, path: &Path) {
+        let affected = self.workspace.remove_file(path);
+        for p in affected {
+            let _ = self.jobs.send(Job::Diagnose(p));
+        }
+        if self.published.remove(path).is_some() {
+            if let Some(uri) = convert::url_of(path) {
+                let client = self.client.clone();
+                tokio::spawn(
+                    async move { client.publish_diagnostics(uri, Vec::new(), None).await },
+                );
+            }
+        }
+    }
+
+    fn reload_from_disk(&self, path: PathBuf) {
+        let in_roots = self
+            .roots
+            .read()
+            .map(|r| r.iter().any(|root| path.starts_with(root)))
+            .unwrap_or(false);
+        let known = self.workspace.file(&path).is_some();
+        match std::fs::read(&path).ok().and_then(|b| decode(b).ok()) {
+            Some(text) if in_roots || known => {
+                let base_only = self.workspace.file(&path).is_some_and(|f| f.base_only);
+                let affected = self
+                    .workspace
+                    .set_file(path.clone(), Arc::from(text), base_only);
+                for p in affected {
+                    let _ = self.jobs.send(Job::Diagnose(p));
+                }
+                if self.workspace.file(&path).is_none() {
+                    self.remove(&path);
+                }
+            }
+            Some(_) => self.remove(&path),
+            None => self.remove(&path),
+        }
+    }
+
+    /// Brings the index up to date with an open document's text. Returns the files whose
+    /// diagnostics the re-index may have changed (empty when it was already current).
+    pub fn sync(&self, path: &Path) -> Vec<PathBuf> {
+        let Some((version, text)) = self
+            .documents
+            .get(path)
+            .map(|d| (d.version, d.text.clone()))
+        else {
+            return Vec::new();
+        };
+        if self.indexed.get(path).is_some_and(|v| *v == version) {
+            return Vec::new();
+        }
+        let affected = self
+            .workspace
+            .set_file(path.to_owned(), Arc::from(text), false);
+        self.indexed.insert(path.to_owned(), version);
+        affected
+    }
+
+    pub fn sync_all_open(&self) {
+        let paths: Vec<PathBuf> = self.documents.iter().map(|d| d.key().clone()).collect();
+        for path in paths {
+            for affected in self.sync(&path) {
+                let _ = self.jobs.send(Job::Diagnose(affected));
+            }
+        }
+    }
+
+    pub fn location(&self, path: &Path, range: TextRange) -> Option<lsp::Location> {
+        let file = self.workspace.file(path)?;
+        Some(lsp::Location {
+            uri: convert::url_of(path)?,
+            range: convert::file_range(&file, range),
+        })
+    }
+
+    pub fn shut_down(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+    }
+
+    /// Computes a file's diagnostics and publishes them when they differ from the last ones.
+    async fn publish(&self, path: &Path) {
+        let Some(file) = self.workspace.file(path) else {
+            return;
+        };
+        if file.base_only {
+            return;
+        }
+        let version = match self.documents.get(path) {
+            Some(doc) => {
+                // Stale: a newer text is waiting to be indexed; its own job will publish.
+                if self.indexed.get(path).map(|v| *v) != Some(doc.version) {
+                    return;
+                }
+                Some(doc.version)
+            }
+            None => None,
+        };
+        let started = std::time::Instant::now();
+        let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            file_diagnostics(&self.workspace, path)
+        }));
+        let diagnostics = match computed {
+            Ok(diagnostics) => diagnostics,
+            Err(_) => {
+                self.log(format!(
+                    "internal error while checking {}; its diagnostics are not updated",
+                    path.display()
+                ));
+                return;
+            }
+        };
+        let converted: Vec<lsp::Diagnostic> = diagnostics
+            .iter()
+            .map(|d| {
+                convert::diagnostic(&file, d, |p, r| {
+                    if p == path {
+                        Some(lsp::Location {
+                            uri: convert::url_of(p)?,
+                            range: convert::file_range(&file, r),
+                        })
+                    } else {
+                        self.location(p, r)
+                    }
+                })
+            })
+            .collect();
+        if self
+            .published
+            .get(path)
+            .is_some_and(|old| *old == converted)
+        {
+            return;
+        }
+        self.published.insert(path.to_owned(), converted.clone());
+        if self.verbose() {
+            self.log(format!(
+                "{}: {} diagnostics in {:?}",
+                path.display(),
+                converted.len(),
+                started.elapsed()
+            ));
+        }
+        if let Some(uri) = convert::url_of(path) {
+            self.client
+                .publish_diagnostics(uri, converted, version)
+                .await;
+        }
+    }
+}
+
+/// Applies the pending changes that are next in line; with `force`, applies all pending ones
+/// in version order even across a gap. Returns whether anything was applied.
+fn apply_ready(doc: &mut Document, force: bool) -> bool {
+    let mut applied = false;
+    while let Some((&version, _)) = doc.pending.iter().next() {
+        if !force && version != doc.version + 1 {
+            break;
+        }
+        let Some(changes) = doc.pending.remove(&version) else {
+            break;
+        };
+        for change in changes {
+            apply_change(&mut doc.text, change);
+        }
+        doc.version = version;
+        applied = true;
+    }
+    applied
+}
+
+/// Applies one content change; ranges out of bounds are clamped, never a panic.
+fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let index = LineIndex::new(text);
+            let start = convert::offset(text, &index, range.start) as usize;
+            let end = convert::offset(text, &index, range.end) as usize;
+            let (start, end) = (start.min(end), start.max(end));
+            text.replace_range(start..end, &change.text);
+        }
+    }
+}
+
+/// Coalesces queued jobs into batches: a burst of keystrokes becomes one re-index and one
+/// round of diagnostics, and work made stale by a newer edit is dropped.
+async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let mut queue: BTreeSet<Job> = BTreeSet::new();
+    loop {
+        if queue.is_empty() {
+            match jobs.recv().await {
+                Some(job) => {
+                    queue.insert(job);
+                }
+                None => return,
+            }
+        }
+        while let Ok(job) = jobs.try_recv() {
+            queue.insert(job);
+        }
+        let Some(state) = state.upgrade() else { return };
+        if state.shutting_down.load(Ordering::SeqCst) {
+            queue.clear();
+            continue;
+        }
+        // Re-index first, so that diagnostics see every latest text.
+        let reindex: Vec<PathBuf> = queue
+            .iter()
+            .filter_map(|j| match j {
+                Job::Reindex(p) => Some(p.clone()),
+                Job::Diagnose(_) => None,
+            })
+            .collect();
+        queue.retain(|j| matches!(j, Job::Diagnose(_)));
+        let mut diagnose: BTreeSet<PathBuf> = queue
+            .iter()
+            .filter_map(|j| match j {
+                Job::Diagnose(p) => Some(p.clone()),
+                Job::Reindex(_) => None,
+            })
+            .collect();
+        queue.clear();
+        let mut changed: HashMap<PathBuf, ()> = HashMap::new();
+        for path in reindex {
+            let affected = state.sync(&path);
+            changed.insert(path.clone(), ());
+            diagnose.insert(path);
+            diagnose.extend(affected);
+        }
+        // The edited files first: that is what the user is looking at.
+        let mut order: Vec<PathBuf> = diagnose
+            .iter()
+            .filter(|p| changed.contains_key(*p))
+            .cloned()
+            .collect();
+        order.extend(
+            diagnose
+                .iter()
+                .filter(|p| !changed.contains_key(*p))
+                .cloned(),
+        );
+        for (i, path) in order.iter().enumerate() {
+            state.publish(path).await;
+            // A newer edit arrived: drop to the top to coalesce it with what is left.
+            if !jobs.is_empty() {
+                queue.extend(order[i + 1..].iter().cloned().map(Job::Diagnose));
+                break;
+            }
+        }
+    }
+}

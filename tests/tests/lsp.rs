@@ -1,0 +1,239 @@
+//! End-to-end tests of the language server: the real binary, spoken to in JSON-RPC over its
+//! stdio, on small policy sets written into a scratch folder.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::{position_of, uri, Scratch, Session, BASE, EXTENSIONS};
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn base_edit_breaks_and_fixes_the_child() {
+    let scratch = Scratch::new("chain");
+    let base = scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    let init = session.initialize(&scratch.root, json!({}));
+    assert_eq!(init["capabilities"]["definitionProvider"], json!(true));
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], json!(2));
+    session.open(&base, BASE);
+    session.open(&ext, EXTENSIONS);
+
+    // Rename the ClaimType in the base: the child's reference no longer resolves.
+    let broken = BASE.replace(
+        r#"<ClaimType Id="displayName">"#,
+        r#"<ClaimType Id="displayNam">"#,
+    );
+    let start = position_of(BASE, r#"Id="displayName""#, 4);
+    let end = position_of(BASE, r#"Id="displayName""#, 4 + "displayName".len());
+    session.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri(&base), "version": 2},
+            "contentChanges": [{"range": {"start": start, "end": end}, "text": "displayNam"}],
+        }),
+    );
+    let diagnostics = session.diagnostics_for(&ext, |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), vec!["undefined-claim-type"]);
+    assert_eq!(diagnostics[0]["severity"], json!(1));
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        position_of(EXTENSIONS, r#""displayName""#, 1)
+    );
+    assert!(diagnostics[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"displayName\""));
+    let _ = broken;
+
+    // Undo it with a full-text change: the child's diagnostics clear.
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&base), "version": 3}, "contentChanges": [{"text": BASE}]}),
+    );
+    let cleared = session.diagnostics_for(&ext, |d| d.is_empty());
+    assert!(cleared.is_empty());
+    assert_eq!(session.shutdown(), Some(0));
+}
+
+#[test]
+fn definition_references_and_rename_across_files() {
+    let scratch = Scratch::new("nav");
+    let base = scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, EXTENSIONS);
+
+    // Definition of the claim used in the extensions file lands in the base.
+    let at = position_of(EXTENSIONS, r#""displayName""#, 3);
+    let definition = session.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    let id_start = position_of(BASE, r#"Id="displayName""#, 4);
+    let id_end = position_of(BASE, r#"Id="displayName""#, 4 + 11);
+    assert_eq!(
+        definition,
+        json!({"uri": uri(&base), "range": {"start": id_start, "end": id_end}})
+    );
+
+    // The TechnicalProfile defined in both files: both definitions, nearest first.
+    let at = position_of(EXTENSIONS, r#"Id="TP-Collect""#, 5);
+    let refs = session.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at, "context": {"includeDeclaration": true}}),
+    );
+    let refs = refs.as_array().expect("locations");
+    assert_eq!(refs.len(), 2);
+    assert_eq!(refs[0]["uri"], json!(uri(&base)));
+    assert_eq!(refs[1]["uri"], json!(uri(&ext)));
+
+    // References of the claim: its definition in the base and its use in the child.
+    let at = position_of(BASE, r#"Id="displayName""#, 5);
+    let refs = session.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&base)}, "position": at, "context": {"includeDeclaration": true}}),
+    );
+    let found: Vec<(String, Value)> = refs
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap().to_owned(),
+                l["range"]["start"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (uri(&base), position_of(BASE, r#"Id="displayName""#, 4)),
+            (uri(&ext), position_of(EXTENSIONS, r#""displayName""#, 1)),
+        ]
+    );
+
+    // Rename: both files edited; a clash is refused with a message.
+    let at = position_of(EXTENSIONS, r#""displayName""#, 2);
+    let prepared = session.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    assert_eq!(
+        prepared["start"],
+        position_of(EXTENSIONS, r#""displayName""#, 1)
+    );
+    let edit = session.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at, "newName": "fullName"}),
+    );
+    let changes = edit["changes"].as_object().expect("changes");
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[&uri(&base)][0]["newText"], json!("fullName"));
+    assert_eq!(
+        changes[&uri(&ext)][0]["range"]["start"],
+        position_of(EXTENSIONS, r#""displayName""#, 1)
+    );
+    let id = session.request_async(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at, "newName": "email"}),
+    );
+    let clash = session.response(id);
+    assert!(
+        clash["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{clash}"
+    );
+    let id = session.request_async(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at, "newName": "two words"}),
+    );
+    assert!(session.response(id)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid id"));
+
+    // Nothing at a position: null, not an error.
+    let nothing = session.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(nothing, Value::Null);
+
+    // The outline and workspace symbols.
+    let outline = session.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&ext)}}),
+    );
+    assert_eq!(outline[0]["name"], json!("B2C_1A_T_Ext"));
+    let symbols = session.request("workspace/symbol", json!({"query": "dispnam"}));
+    assert_eq!(symbols[0]["name"], json!("displayName"));
+
+    // The policy chain of the extensions file.
+    let chain = session.request(
+        "b2c-lsp/policyChain",
+        json!({"textDocument": {"uri": uri(&ext)}}),
+    );
+    assert_eq!(chain["chain"][0]["policyId"], json!("B2C_1A_T_Ext"));
+    assert_eq!(chain["chain"][1]["policyId"], json!("B2C_1A_T_Base"));
+    assert_eq!(session.shutdown(), Some(0));
+}
+
+#[test]
+fn a_burst_of_changes_applies_in_order() {
+    let scratch = Scratch::new("burst");
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, EXTENSIONS);
+    // Type "Zz" 200 times right after the claim id, one character per change.
+    let at = position_of(EXTENSIONS, r#"displayName" />"#, "displayName".len());
+    let mut expected = EXTENSIONS.to_owned();
+    let insert_at = EXTENSIONS.find(r#"displayName" />"#).unwrap() + "displayName".len();
+    for i in 0..200 {
+        let ch = if i % 2 == 0 { "Z" } else { "z" };
+        let position =
+            json!({"line": at["line"], "character": at["character"].as_u64().unwrap() + i as u64});
+        session.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri(&ext), "version": 2 + i},
+                "contentChanges": [{"range": {"start": position, "end": position}, "text": ch}],
+            }),
+        );
+        expected.insert_str(insert_at + i as usize, ch);
+    }
+    let typed: String = "Zz".repeat(100);
+    let diagnostics = session.diagnostics_for(&ext, |d| {
+        d.iter().any(|x| {
+            x["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&format!("displayName{typed}\"")))
+        })
+    });
+    assert_eq!(codes(&diagnostics), vec!["undefined-claim-type"]);
+    // The final version is what the server holds: the rename range covers the whole new id.
+    let at = position_of(&expected, &format!("displayName{typed}"), 1);
+    let prepared = session.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    let end = position_of(&expected, &format!("displayName{typed}\""), 11 + 200);
+    assert_eq!(prepared["end"], end);
+    assert!(session
+        .wait_for(Duration::from_millis(10), |_| false)
+        .is_none());
+    assert_eq!(session.shutdown(), Some(0));
+}
