@@ -33,13 +33,14 @@ struct Finding {
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
+/// A loaded workspace, the display name of each file, and the files that could not be
+/// decoded with why.
+pub type Loaded = (Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>);
+
 /// Loads the workspace for `check`: the files under `paths` (reported on) and under `bases`
 /// (ancestors only). Returns the workspace, the display name of each file, and the findings
 /// for files that could not be decoded.
-pub fn load(
-    paths: &[PathBuf],
-    bases: &[PathBuf],
-) -> Result<(Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>), UsageError> {
+pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> {
     let workspace = Workspace::new();
     let mut display = HashMap::new();
     let mut undecodable = Vec::new();

@@ -36,6 +36,18 @@ enum Command {
     },
     /// Print the syntax tree of a file, one node or token per line.
     Parse { file: PathBuf },
+    /// Print each relying party's effective user journey: steps, profiles, claims in and out.
+    Journeys {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: b2c_lsp::journeys::Format,
+        /// An extra folder of base policies: its files complete chains but are not shown.
+        #[arg(long = "base", value_name = "DIR")]
+        bases: Vec<PathBuf>,
+        /// Files or folders (folders are searched recursively for *.xml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +65,11 @@ fn main() -> ExitCode {
             paths,
         }) => cli::check(&paths, &bases, format, &mut out),
         Some(Command::Parse { file }) => cli::parse(&file, &mut out),
+        Some(Command::Journeys {
+            format,
+            bases,
+            paths,
+        }) => b2c_lsp::journeys::journeys_command(&paths, &bases, format, &mut out),
     };
     use std::io::Write;
     let _ = out.flush();

@@ -13,7 +13,7 @@ const PREDEFINED: [&str; 5] = ["lt", "gt", "amp", "apos", "quot"];
 pub(crate) fn check(text: &str, start: usize, end: usize, errors: &mut Vec<SyntaxError>) {
     let slice = &text[start..end];
     let mut search = 0;
-    while let Some(offset) = slice[search..].find('&') {
+    while let Some(offset) = memchr::memchr(b'&', &slice.as_bytes()[search..]) {
         let amp = search + offset;
         let after = &slice[amp + 1..];
         let semicolon = after.find(|c: char| c == ';' || c == '&' || c == '<' || c.is_whitespace());

@@ -40,168 +40,242 @@ fn is_xml_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Which bytes continue a name when they are ASCII (`is_name_char` restricted to ASCII); bytes
+/// of multi-byte characters are `false` here and decoded separately. Nearly every name is
+/// ASCII, and a table lookup per byte beats decoding characters.
+const ASCII_NAME_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.');
+        b += 1;
+    }
+    table
+};
+
 /// The end of the name that starts at `pos`, or `pos` when there is none.
 fn name_end(text: &str, pos: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut end = pos;
-    for c in text[pos..].chars() {
-        if !is_name_char(c) {
-            break;
+    loop {
+        end += bytes[end..]
+            .iter()
+            .position(|&b| !ASCII_NAME_CHAR[usize::from(b)])
+            .unwrap_or(bytes.len() - end);
+        // `end` is on a character boundary: it only ever advances by whole characters.
+        match text[end..].chars().next() {
+            Some(c) if !c.is_ascii() && is_name_char(c) => end += c.len_utf8(),
+            _ => return end,
         }
-        end += c.len_utf8();
     }
-    end
 }
 
-/// Where `needle` starts at or after `pos`, or the end of the text.
-fn find_or_end(text: &str, pos: usize, needle: &str) -> usize {
-    text[pos..].find(needle).map_or(text.len(), |i| pos + i)
+/// Where `needle` starts at or after `pos`, or the end of the text. Delimiters are short and
+/// their first byte rare in the text they end, so a vectorised search for that byte is enough.
+fn find_or_end(bytes: &[u8], pos: usize, needle: &[u8]) -> usize {
+    let mut from = pos;
+    while let Some(i) = memchr::memchr(needle[0], &bytes[from..]) {
+        let at = from + i;
+        if bytes[at..].starts_with(needle) {
+            return at;
+        }
+        from = at + 1;
+    }
+    bytes.len()
 }
 
 /// Lexes one token at `pos` in `mode`. Returns `None` only at the end of the input, or, in
 /// `Tag` mode, at a `<` that the tag cannot own.
+#[inline]
 pub(crate) fn lex(text: &str, pos: usize, mode: Mode) -> Option<Lexed> {
-    let bytes = text.as_bytes();
-    if pos >= bytes.len() {
+    if pos >= text.len() {
         return None;
     }
-    let rest = &text[pos..];
+    // One small function per mode: the parser's hot loops each use one mode, and a small
+    // function inlines and keeps its state in registers.
+    match mode {
+        Mode::Content => Some(lex_content(text, pos)),
+        Mode::Tag => lex_tag(text, pos),
+        Mode::AttrValue(quote) => lex_attribute_value(text.as_bytes(), pos, quote),
+        Mode::Comment => Some(lex_delimited(
+            text.as_bytes(),
+            pos,
+            b"-->",
+            COMMENT_END,
+            COMMENT_TEXT,
+        )),
+        Mode::Cdata => Some(lex_delimited(
+            text.as_bytes(),
+            pos,
+            b"]]>",
+            CDATA_END,
+            CDATA_TEXT,
+        )),
+        Mode::ProcessingInstruction => {
+            if text.as_bytes()[pos..].starts_with(b"?>") {
+                return Some(Lexed {
+                    kind: PI_END,
+                    end: pos + 2,
+                });
+            }
+            let end = name_end(text, pos);
+            if end > pos {
+                return Some(Lexed { kind: NAME, end });
+            }
+            Some(lex_delimited(text.as_bytes(), pos, b"?>", PI_END, PI_TEXT))
+        }
+        Mode::Doctype => {
+            let bytes = text.as_bytes();
+            Some(if bytes[pos] == b'>' {
+                Lexed {
+                    kind: R_ANGLE,
+                    end: pos + 1,
+                }
+            } else {
+                Lexed {
+                    kind: DOCTYPE_TEXT,
+                    end: doctype_body_end(bytes, pos),
+                }
+            })
+        }
+    }
+}
+
+/// `Content` mode at `pos < text.len()`.
+fn lex_content(text: &str, pos: usize) -> Lexed {
+    let bytes = text.as_bytes();
+    if bytes[pos] != b'<' {
+        let blank_end = pos
+            + bytes[pos..]
+                .iter()
+                .take_while(|&&b| is_xml_whitespace(b))
+                .count();
+        if matches!(bytes.get(blank_end), None | Some(b'<')) {
+            return Lexed {
+                kind: WHITESPACE,
+                end: blank_end,
+            };
+        }
+        let end = memchr::memchr(b'<', &bytes[blank_end..]).map_or(bytes.len(), |i| blank_end + i);
+        return Lexed { kind: TEXT, end };
+    }
+    let rest = &bytes[pos..];
+    let (kind, len) = match rest.get(1) {
+        Some(b'/') => (L_ANGLE_SLASH, 2),
+        Some(b'?') => (PI_START, 2),
+        Some(b'!') => {
+            if rest.starts_with(b"<!--") {
+                (COMMENT_START, 4)
+            } else if rest.starts_with(b"<![CDATA[") {
+                (CDATA_START, 9)
+            } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<!DOCTYPE") {
+                (DOCTYPE_START, 9)
+            } else {
+                // Unknown markup declaration: keep it as one error token up to its `>`.
+                let end = memchr::memchr2(b'>', b'<', &rest[1..]).map_or(bytes.len(), |i| {
+                    let at = pos + 1 + i;
+                    if bytes[at] == b'>' {
+                        at + 1
+                    } else {
+                        at
+                    }
+                });
+                return Lexed {
+                    kind: ERROR_TOKEN,
+                    end,
+                };
+            }
+        }
+        _ => (L_ANGLE, 1),
+    };
+    Lexed {
+        kind,
+        end: pos + len,
+    }
+}
+
+/// `Tag` mode at `pos < text.len()`.
+fn lex_tag(text: &str, pos: usize) -> Option<Lexed> {
+    let bytes = text.as_bytes();
     let token = |kind, len: usize| {
         Some(Lexed {
             kind,
             end: pos + len,
         })
     };
-    match mode {
-        Mode::Content => {
-            if bytes[pos] == b'<' {
-                if rest.starts_with("<!--") {
-                    token(COMMENT_START, 4)
-                } else if rest.starts_with("<![CDATA[") {
-                    token(CDATA_START, 9)
-                } else if rest.len() >= 9 && rest.as_bytes()[..9].eq_ignore_ascii_case(b"<!DOCTYPE")
-                {
-                    token(DOCTYPE_START, 9)
-                } else if rest.starts_with("<!") {
-                    // Unknown markup declaration: keep it as one error token up to its `>`.
-                    let end = rest[1..].find(['>', '<']).map_or(text.len(), |i| {
-                        let at = pos + 1 + i;
-                        if bytes[at] == b'>' {
-                            at + 1
-                        } else {
-                            at
-                        }
-                    });
-                    Some(Lexed {
-                        kind: ERROR_TOKEN,
-                        end,
-                    })
-                } else if rest.starts_with("<?") {
-                    token(PI_START, 2)
-                } else if rest.starts_with("</") {
-                    token(L_ANGLE_SLASH, 2)
-                } else {
-                    token(L_ANGLE, 1)
-                }
-            } else {
-                let end = find_or_end(text, pos, "<");
-                let kind = if bytes[pos..end].iter().all(|&b| is_xml_whitespace(b)) {
-                    WHITESPACE
-                } else {
-                    TEXT
-                };
-                Some(Lexed { kind, end })
-            }
-        }
-        Mode::Tag => {
-            let b = bytes[pos];
-            match b {
-                b'<' => None,
-                b'>' => token(R_ANGLE, 1),
-                b'/' if rest.starts_with("/>") => token(SLASH_R_ANGLE, 2),
-                b'=' => token(EQ, 1),
-                b'"' | b'\'' => token(QUOTE, 1),
-                _ if is_xml_whitespace(b) => {
-                    let len = bytes[pos..]
-                        .iter()
-                        .take_while(|&&b| is_xml_whitespace(b))
-                        .count();
-                    token(WHITESPACE, len)
-                }
-                _ => {
-                    let end = name_end(text, pos);
-                    if end > pos {
-                        Some(Lexed { kind: NAME, end })
-                    } else {
-                        // One stray character (whole, even if multi-byte).
-                        let len = rest.chars().next().map_or(1, char::len_utf8);
-                        token(ERROR_TOKEN, len)
-                    }
-                }
-            }
-        }
-        Mode::AttrValue(quote) => {
-            if bytes[pos] == quote {
-                return token(QUOTE, 1);
-            }
-            if bytes[pos] == b'<' {
-                return None;
-            }
-            let mut len = bytes[pos..]
+    let b = bytes[pos];
+    match b {
+        b'<' => None,
+        b'>' => token(R_ANGLE, 1),
+        b'/' if bytes.get(pos + 1) == Some(&b'>') => token(SLASH_R_ANGLE, 2),
+        b'=' => token(EQ, 1),
+        b'"' | b'\'' => token(QUOTE, 1),
+        _ if is_xml_whitespace(b) => {
+            let len = bytes[pos..]
                 .iter()
-                .take_while(|&&b| b != quote && b != b'<')
+                .take_while(|&&b| is_xml_whitespace(b))
                 .count();
-            if bytes.get(pos + len) != Some(&quote) {
-                // Unclosed value: a `>` inside it most likely ends the tag the user meant.
-                if let Some(gt) = bytes[pos..pos + len].iter().position(|&b| b == b'>') {
-                    len = gt;
-                }
-                if len == 0 {
-                    return None;
-                }
-            }
-            token(ATTR_VALUE_TEXT, len)
+            token(WHITESPACE, len)
         }
-        Mode::Comment => {
-            if rest.starts_with("-->") {
-                token(COMMENT_END, 3)
-            } else {
-                Some(Lexed {
-                    kind: COMMENT_TEXT,
-                    end: find_or_end(text, pos, "-->"),
-                })
-            }
-        }
-        Mode::Cdata => {
-            if rest.starts_with("]]>") {
-                token(CDATA_END, 3)
-            } else {
-                Some(Lexed {
-                    kind: CDATA_TEXT,
-                    end: find_or_end(text, pos, "]]>"),
-                })
-            }
-        }
-        Mode::ProcessingInstruction => {
-            if rest.starts_with("?>") {
-                return token(PI_END, 2);
-            }
+        _ => {
             let end = name_end(text, pos);
             if end > pos {
-                return Some(Lexed { kind: NAME, end });
+                Some(Lexed { kind: NAME, end })
+            } else {
+                // One stray character (whole, even if multi-byte).
+                let len = text[pos..].chars().next().map_or(1, char::len_utf8);
+                token(ERROR_TOKEN, len)
             }
-            Some(Lexed {
-                kind: PI_TEXT,
-                end: find_or_end(text, pos, "?>"),
-            })
         }
-        Mode::Doctype => {
-            if bytes[pos] == b'>' {
-                return token(R_ANGLE, 1);
-            }
-            Some(Lexed {
-                kind: DOCTYPE_TEXT,
-                end: doctype_body_end(bytes, pos),
-            })
+    }
+}
+
+/// `AttrValue(quote)` mode at `pos < bytes.len()`.
+fn lex_attribute_value(bytes: &[u8], pos: usize, quote: u8) -> Option<Lexed> {
+    if bytes[pos] == quote {
+        return Some(Lexed {
+            kind: QUOTE,
+            end: pos + 1,
+        });
+    }
+    if bytes[pos] == b'<' {
+        return None;
+    }
+    let mut len = memchr::memchr2(quote, b'<', &bytes[pos..]).unwrap_or(bytes.len() - pos);
+    if bytes.get(pos + len) != Some(&quote) {
+        // Unclosed value: a `>` inside it most likely ends the tag the user meant.
+        if let Some(gt) = memchr::memchr(b'>', &bytes[pos..pos + len]) {
+            len = gt;
+        }
+        if len == 0 {
+            return None;
+        }
+    }
+    Some(Lexed {
+        kind: ATTR_VALUE_TEXT,
+        end: pos + len,
+    })
+}
+
+/// Comment, CDATA or processing-instruction body at `pos < bytes.len()`: the closer, or the
+/// text up to it.
+fn lex_delimited(
+    bytes: &[u8],
+    pos: usize,
+    closer: &[u8],
+    closer_kind: SyntaxKind,
+    text_kind: SyntaxKind,
+) -> Lexed {
+    if bytes[pos..].starts_with(closer) {
+        Lexed {
+            kind: closer_kind,
+            end: pos + closer.len(),
+        }
+    } else {
+        Lexed {
+            kind: text_kind,
+            end: find_or_end(bytes, pos, closer),
         }
     }
 }

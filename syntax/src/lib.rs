@@ -6,6 +6,7 @@
 //! rowan, nothing of B2C or LSP.
 
 pub mod ast;
+mod builder;
 mod entity;
 mod kind;
 mod lexer;

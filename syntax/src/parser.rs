@@ -2,8 +2,9 @@
 
 use std::cell::RefCell;
 
-use rowan::{GreenNode, GreenNodeBuilder, NodeCache, TextRange, TextSize};
+use rowan::{GreenNode, TextRange, TextSize};
 
+use crate::builder::{GreenCache, TreeBuilder};
 use crate::lexer::{is_name_start, lex, Lexed, Mode};
 use crate::SyntaxKind::{self, *};
 use crate::{entity, SyntaxError};
@@ -14,45 +15,36 @@ use crate::{entity, SyntaxError};
 pub const MAX_NESTING: usize = 512;
 
 struct OpenElement {
-    name: String,
+    /// Where its name is in the text.
     name_range: TextRange,
     /// Whether an ELEMENT node was started for it (false beyond `MAX_NESTING`).
     nested: bool,
 }
 
-/// After this many bytes parsed on one thread, the interning cache starts afresh, so that
-/// memory stays bounded however long a server runs.
-const CACHE_RENEWAL_BYTES: usize = 64 << 20;
-
 thread_local! {
-    /// Interned tokens and small nodes, shared by the parses of one thread: re-parsing a file
-    /// after a keystroke finds nearly every token already built.
-    static CACHE: RefCell<(NodeCache, usize)> = RefCell::new((NodeCache::default(), 0));
+    /// Tokens and tags shared by the parses of one thread: re-parsing a file after a
+    /// keystroke finds nearly every short token and tag already built. Its tables have a
+    /// fixed size, so unlike rowan's `NodeCache` it needs no renewal to stay bounded.
+    static CACHE: RefCell<GreenCache> = RefCell::new(GreenCache::default());
 }
 
-/// Parses with this thread's interning cache.
+/// Parses with this thread's cache.
 pub(crate) fn parse_text(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     CACHE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut guard) => {
-            let (cache, parsed) = &mut *guard;
-            *parsed += text.len();
-            if *parsed > CACHE_RENEWAL_BYTES {
-                *cache = NodeCache::default();
-                *parsed = text.len();
-            }
-            Parser::new(text, GreenNodeBuilder::with_cache(cache)).parse()
-        }
+        Ok(mut cache) => Parser::new(text, TreeBuilder::new(text, &mut cache)).parse(),
         // Re-entered on this thread (cannot happen today): parse with a private cache.
-        Err(_) => Parser::new(text, GreenNodeBuilder::new()).parse(),
+        Err(_) => Parser::new(text, TreeBuilder::new(text, &mut GreenCache::default())).parse(),
     })
 }
 
 pub(crate) struct Parser<'t, 'c> {
     text: &'t str,
     pos: usize,
-    builder: GreenNodeBuilder<'c>,
+    builder: TreeBuilder<'t, 'c>,
     errors: Vec<SyntaxError>,
     open: Vec<OpenElement>,
+    /// The names of the attributes of the current start tag, kept to reuse the allocation.
+    attribute_names: Vec<(usize, usize)>,
     nested_depth: usize,
     seen_root: bool,
     reported_depth: bool,
@@ -63,13 +55,14 @@ fn range(start: usize, end: usize) -> TextRange {
 }
 
 impl<'t, 'c> Parser<'t, 'c> {
-    pub(crate) fn new(text: &'t str, builder: GreenNodeBuilder<'c>) -> Self {
+    pub(crate) fn new(text: &'t str, builder: TreeBuilder<'t, 'c>) -> Self {
         Parser {
             text,
             pos: 0,
             builder,
             errors: Vec::new(),
             open: Vec::new(),
+            attribute_names: Vec::new(),
             nested_depth: 0,
             seen_root: false,
             reported_depth: false,
@@ -86,8 +79,7 @@ impl<'t, 'c> Parser<'t, 'c> {
     }
 
     fn bump(&mut self, lexed: Lexed) {
-        self.builder
-            .token(lexed.kind.into(), &self.text[self.pos..lexed.end]);
+        self.builder.token(lexed.kind, self.pos, lexed.end);
         self.pos = lexed.end;
     }
 
@@ -100,7 +92,7 @@ impl<'t, 'c> Parser<'t, 'c> {
     }
 
     pub(crate) fn parse(mut self) -> (GreenNode, Vec<SyntaxError>) {
-        self.builder.start_node(DOCUMENT.into());
+        self.builder.start_node(DOCUMENT);
         if self.text.starts_with('\u{FEFF}') {
             self.bump(Lexed { kind: BOM, end: 3 });
         }
@@ -128,7 +120,7 @@ impl<'t, 'c> Parser<'t, 'c> {
                 L_ANGLE_SLASH => self.end_tag(),
                 _ => {
                     self.error("unknown markup declaration", start, lexed.end);
-                    self.builder.start_node(ERROR.into());
+                    self.builder.start_node(ERROR);
                     self.bump(lexed);
                     self.builder.finish_node();
                 }
@@ -148,17 +140,20 @@ impl<'t, 'c> Parser<'t, 'c> {
         (self.builder.finish(), self.errors)
     }
 
+    fn name(&self, element: &OpenElement) -> &'t str {
+        &self.text[element.name_range]
+    }
+
     fn missing_end_tag(&mut self, element: &OpenElement) {
-        self.errors.push(SyntaxError::new(
-            format!("element `{}` has no end tag", element.name),
-            element.name_range,
-        ));
+        let message = format!("element `{}` has no end tag", self.name(element));
+        self.errors
+            .push(SyntaxError::new(message, element.name_range));
     }
 
     /// A comment or CDATA section: opener (already lexed), body, closer.
     fn delimited(&mut self, node: SyntaxKind, mode: Mode, end: SyntaxKind, what: &str) {
         let start = self.pos;
-        self.builder.start_node(node.into());
+        self.builder.start_node(node);
         let opener = self.peek(Mode::Content).expect("opener was lexed");
         self.bump(opener);
         while let Some(lexed) = self.peek(mode) {
@@ -199,7 +194,7 @@ impl<'t, 'c> Parser<'t, 'c> {
         } else {
             PROCESSING_INSTRUCTION
         };
-        self.builder.start_node(kind.into());
+        self.builder.start_node(kind);
         self.bump(Lexed {
             kind: PI_START,
             end: target_start,
@@ -241,7 +236,7 @@ impl<'t, 'c> Parser<'t, 'c> {
                 start + 9,
             );
         }
-        self.builder.start_node(DOCTYPE.into());
+        self.builder.start_node(DOCTYPE);
         self.bump(Lexed {
             kind: DOCTYPE_START,
             end: start + 9,
@@ -267,7 +262,7 @@ impl<'t, 'c> Parser<'t, 'c> {
         }
         let nested = self.nested_depth < MAX_NESTING;
         if nested {
-            self.builder.start_node(ELEMENT.into());
+            self.builder.start_node(ELEMENT);
             self.nested_depth += 1;
         } else if !self.reported_depth {
             self.reported_depth = true;
@@ -277,14 +272,17 @@ impl<'t, 'c> Parser<'t, 'c> {
                 start + 1,
             );
         }
-        self.builder.start_node(START_TAG.into());
+        // An error-free tag is a function of its text: it may be shared with earlier trees.
+        self.builder.start_shared_node(START_TAG, start);
+        let errors_before = self.errors.len();
         self.bump(Lexed {
             kind: L_ANGLE,
             end: start + 1,
         });
-        let name = self.tag_name(start);
-        let mut seen_attributes: Vec<(usize, usize)> = Vec::new();
+        let name_range = self.tag_name(start);
+        self.attribute_names.clear();
         let mut opened = false;
+        let mut closed = false;
         loop {
             let Some(lexed) = self.peek(Mode::Tag) else {
                 self.error("expected `>` to end the start tag", start, self.pos);
@@ -292,19 +290,21 @@ impl<'t, 'c> Parser<'t, 'c> {
             };
             match lexed.kind {
                 WHITESPACE => self.bump(lexed),
-                NAME => self.attribute(&mut seen_attributes),
+                NAME => self.attribute(lexed),
                 R_ANGLE => {
                     self.bump(lexed);
-                    opened = name.is_some();
+                    opened = name_range.is_some();
+                    closed = true;
                     break;
                 }
                 SLASH_R_ANGLE => {
                     self.bump(lexed);
+                    closed = true;
                     break;
                 }
                 QUOTE => {
                     self.error("attribute value without a name", self.pos, self.pos + 1);
-                    self.builder.start_node(ERROR.into());
+                    self.builder.start_node(ERROR);
                     self.attribute_value();
                     self.builder.finish_node();
                 }
@@ -318,14 +318,11 @@ impl<'t, 'c> Parser<'t, 'c> {
                 }
             }
         }
-        self.builder.finish_node();
-        match name {
-            Some((name, name_range)) if opened => {
-                self.open.push(OpenElement {
-                    name,
-                    name_range,
-                    nested,
-                });
+        let reusable = closed && self.errors.len() == errors_before;
+        self.builder.finish_shared_node(self.pos, reusable);
+        match name_range {
+            Some(name_range) if opened => {
+                self.open.push(OpenElement { name_range, nested });
             }
             _ => {
                 if nested {
@@ -337,14 +334,14 @@ impl<'t, 'c> Parser<'t, 'c> {
     }
 
     /// The element name right after `<` or `</`; reports a missing or malformed one.
-    fn tag_name(&mut self, tag_start: usize) -> Option<(String, TextRange)> {
+    fn tag_name(&mut self, tag_start: usize) -> Option<TextRange> {
         match self.eat(Mode::Tag, NAME) {
             Some((start, end)) => {
                 let name = &self.text[start..end];
                 if !name.chars().next().is_some_and(is_name_start) {
                     self.error(format!("`{name}` is not a valid element name"), start, end);
                 }
-                Some((name.to_owned(), range(start, end)))
+                Some(range(start, end))
             }
             None => {
                 self.error("expected an element name", tag_start, self.pos);
@@ -353,11 +350,11 @@ impl<'t, 'c> Parser<'t, 'c> {
         }
     }
 
-    fn attribute(&mut self, seen: &mut Vec<(usize, usize)>) {
-        self.builder.start_node(ATTRIBUTE.into());
-        let (start, end) = self
-            .eat(Mode::Tag, NAME)
-            .expect("attribute starts with a name");
+    /// An attribute, from its name (already lexed) on.
+    fn attribute(&mut self, name_token: Lexed) {
+        self.builder.start_node(ATTRIBUTE);
+        let (start, end) = (self.pos, name_token.end);
+        self.bump(name_token);
         let name = &self.text[start..end];
         if !name.chars().next().is_some_and(is_name_start) {
             self.error(
@@ -366,28 +363,26 @@ impl<'t, 'c> Parser<'t, 'c> {
                 end,
             );
         }
-        if seen.iter().any(|&(s, e)| &self.text[s..e] == name) {
+        if self
+            .attribute_names
+            .iter()
+            .any(|&(s, e)| &self.text[s..e] == name)
+        {
             self.error(format!("duplicate attribute `{name}`"), start, end);
         }
-        seen.push((start, end));
+        self.attribute_names.push((start, end));
         // Whitespace belongs to the attribute only when an `=` follows it.
-        let after_ws = match self.peek(Mode::Tag) {
-            Some(Lexed {
-                kind: WHITESPACE,
-                end,
-            }) => end,
-            _ => self.pos,
-        };
-        if !matches!(
-            lex(self.text, after_ws, Mode::Tag),
-            Some(Lexed { kind: EQ, .. })
-        ) {
+        let space = self.peek(Mode::Tag).filter(|l| l.kind == WHITESPACE);
+        let after_space = space.map_or(self.pos, |l| l.end);
+        let Some(eq @ Lexed { kind: EQ, .. }) = lex(self.text, after_space, Mode::Tag) else {
             self.error(format!("attribute `{name}` has no value"), start, end);
             self.builder.finish_node();
             return;
+        };
+        if let Some(space) = space {
+            self.bump(space);
         }
-        self.eat(Mode::Tag, WHITESPACE);
-        self.eat(Mode::Tag, EQ);
+        self.bump(eq);
         self.eat(Mode::Tag, WHITESPACE);
         match self.peek(Mode::Tag) {
             Some(Lexed { kind: QUOTE, .. }) => self.attribute_value(),
@@ -418,7 +413,7 @@ impl<'t, 'c> Parser<'t, 'c> {
     fn attribute_value(&mut self) {
         let start = self.pos;
         let quote = self.text.as_bytes()[start];
-        self.builder.start_node(ATTR_VALUE.into());
+        self.builder.start_node(ATTR_VALUE);
         self.bump(Lexed {
             kind: QUOTE,
             end: start + 1,
@@ -439,15 +434,18 @@ impl<'t, 'c> Parser<'t, 'c> {
     fn end_tag(&mut self) {
         let start = self.pos;
         // Lex the whole end tag first: which element it closes decides where it goes.
-        let mut tokens = vec![Lexed {
+        // At most `</`, name, whitespace and `>`: no allocation needed.
+        let mut tokens = [Lexed {
             kind: L_ANGLE_SLASH,
             end: start + 2,
-        }];
+        }; 4];
+        let mut count = 1;
         let mut pos = start + 2;
         let mut name = None;
         if let Some(lexed @ Lexed { kind: NAME, end }) = lex(self.text, pos, Mode::Tag) {
             name = Some((pos, end));
-            tokens.push(lexed);
+            tokens[count] = lexed;
+            count += 1;
             pos = end;
         }
         if let Some(
@@ -457,7 +455,8 @@ impl<'t, 'c> Parser<'t, 'c> {
             },
         ) = lex(self.text, pos, Mode::Tag)
         {
-            tokens.push(lexed);
+            tokens[count] = lexed;
+            count += 1;
             pos = end;
         }
         let closed = matches!(
@@ -465,20 +464,25 @@ impl<'t, 'c> Parser<'t, 'c> {
             Some(Lexed { kind: R_ANGLE, .. })
         );
         if closed {
-            tokens.push(Lexed {
+            tokens[count] = Lexed {
                 kind: R_ANGLE,
                 end: pos + 1,
-            });
+            };
+            count += 1;
         } else {
             self.error("expected `>` to end the end tag", start, pos);
         }
         let Some((name_start, name_end)) = name else {
             self.error("expected an element name", start, start + 2);
-            self.emit_end_tag(&tokens, true);
+            self.emit_end_tag(&tokens[..count], true);
             return;
         };
         let name = &self.text[name_start..name_end];
-        match self.open.iter().rposition(|open| open.name == name) {
+        match self
+            .open
+            .iter()
+            .rposition(|open| &self.text[open.name_range] == name)
+        {
             Some(index) => {
                 while self.open.len() > index + 1 {
                     let element = self.open.pop().expect("checked length");
@@ -489,7 +493,7 @@ impl<'t, 'c> Parser<'t, 'c> {
                     }
                 }
                 let element = self.open.pop().expect("index is in bounds");
-                self.emit_end_tag(&tokens, false);
+                self.emit_end_tag(&tokens[..count], false);
                 if element.nested {
                     self.builder.finish_node();
                     self.nested_depth -= 1;
@@ -499,25 +503,31 @@ impl<'t, 'c> Parser<'t, 'c> {
                 let message = match self.open.last() {
                     Some(open) => format!(
                         "end tag `</{name}>` does not match the open element `{}`",
-                        open.name
+                        self.name(open)
                     ),
                     None => format!("end tag `</{name}>` has no start tag"),
                 };
                 self.error(message, name_start, name_end);
-                self.emit_end_tag(&tokens, true);
+                self.emit_end_tag(&tokens[..count], true);
             }
         }
     }
 
     fn emit_end_tag(&mut self, tokens: &[Lexed], as_error: bool) {
         if as_error {
-            self.builder.start_node(ERROR.into());
+            self.builder.start_node(ERROR);
         }
-        self.builder.start_node(END_TAG.into());
+        // A named, closed end tag is a function of its text: it may be shared with earlier
+        // trees.
+        let reusable = matches!(
+            tokens,
+            [_, Lexed { kind: NAME, .. }, .., Lexed { kind: R_ANGLE, .. }]
+        );
+        self.builder.start_shared_node(END_TAG, self.pos);
         for &token in tokens {
             self.bump(token);
         }
-        self.builder.finish_node();
+        self.builder.finish_shared_node(self.pos, reusable);
         if as_error {
             self.builder.finish_node();
         }

@@ -716,7 +716,7 @@ mod tests {
         for spec in elements() {
             for child in spec.children {
                 assert_eq!(child.spec().name, child.name, "child of {}", spec.name);
-                assert!(child.max.map_or(true, |max| max >= child.min.max(1)));
+                assert!(child.max.is_none_or(|max| max >= child.min.max(1)));
             }
             let mut names = HashSet::new();
             assert!(

@@ -253,7 +253,7 @@ const DEFINITION_SITES: &[(&str, &str, SymbolKind)] = &[
 ];
 
 /// Attribute references: (element or "*" for any, attribute, kind, scope).
-const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
+pub const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
     ("*", "ClaimTypeReferenceId", SymbolKind::ClaimType),
     ("*", "DisplayControlReferenceId", SymbolKind::DisplayControl),
     (
@@ -324,7 +324,7 @@ const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
 ];
 
 /// LocalizedString / LocalizedCollection ElementType values that name a definition.
-const LOCALIZED_ELEMENT_TYPES: &[(&str, SymbolKind)] = &[
+pub const LOCALIZED_ELEMENT_TYPES: &[(&str, SymbolKind)] = &[
     ("ClaimType", SymbolKind::ClaimType),
     ("DisplayControl", SymbolKind::DisplayControl),
     ("Predicate", SymbolKind::Predicate),
@@ -451,19 +451,31 @@ impl Collector<'_> {
             self.definition(kind, element, parent.as_ref());
         }
 
-        // Attribute references.
-        for &(on, attribute, kind) in ATTRIBUTE_REFERENCES {
-            if on != "*" && on != name {
+        // Attribute references: one pass over the attributes the element has.
+        for attribute in element.attributes() {
+            let Some(attribute_name) = attribute.name() else {
                 continue;
-            }
-            if let Some(value) = located_attribute(element, attribute) {
-                let scope = if name == "IncludeClaimsFromTechnicalProfile" {
-                    ReferenceScope::SameFile
-                } else {
-                    ReferenceScope::Chain
-                };
-                self.reference(kind, value, scope, ReferenceSite::Attribute);
-            }
+            };
+            let attribute_name = attribute_name.text();
+            let Some(&(_, _, kind)) = ATTRIBUTE_REFERENCES
+                .iter()
+                .find(|(on, a, _)| *a == attribute_name && (*on == "*" || *on == name))
+            else {
+                continue;
+            };
+            let Some(value) = attribute.value() else {
+                continue;
+            };
+            let value = Located {
+                text: value.unescaped().into_owned(),
+                range: value.value_range(),
+            };
+            let scope = if name == "IncludeClaimsFromTechnicalProfile" {
+                ReferenceScope::SameFile
+            } else {
+                ReferenceScope::Chain
+            };
+            self.reference(kind, value, scope, ReferenceSite::Attribute);
         }
 
         match name {

@@ -85,6 +85,18 @@ pub struct Resolved {
     pub exact: bool,
 }
 
+/// What of a file the BasePolicy graph depends on: its PolicyId and its base, and whether it
+/// comes from an extra base location.
+type GraphKey = (Option<String>, Option<String>, bool);
+
+fn graph_key_of(file: &FileData) -> GraphKey {
+    (
+        file.summary.policy_id.as_ref().map(|p| id_key(&p.text)),
+        file.summary.base_policy.as_ref().map(|p| id_key(&p.text)),
+        file.base_only,
+    )
+}
+
 fn common_prefix_len(a: &Path, b: &Path) -> usize {
     a.components()
         .zip(b.components())
@@ -103,20 +115,24 @@ impl Workspace {
     pub fn set_file(&self, path: PathBuf, text: Arc<str>, base_only: bool) -> Vec<PathBuf> {
         let data = Arc::new(FileData::new(path.clone(), text, base_only));
         let before = self.graph_key(&path);
-        let mut affected = self.dependents(&path);
-        if data.summary.is_policy {
-            self.files.insert(path.clone(), data);
-        } else {
-            self.files.remove(&path);
+        let after = data.summary.is_policy.then(|| graph_key_of(&data));
+        if before.is_none() && after.is_none() {
+            return Vec::new();
         }
-        let after = self.graph_key(&path);
         if before != after {
+            // A new file, a changed PolicyId or BasePolicy can re-route any chain.
+            match after {
+                Some(_) => self.files.insert(path, data),
+                None => self.files.remove(&path).map(|(_, f)| f),
+            };
             self.graph_dirty
                 .store(true, std::sync::atomic::Ordering::SeqCst);
-            // A changed PolicyId or BasePolicy can re-route any chain.
             return self.all_paths();
         }
-        if !affected.contains(&path) && self.files.contains_key(&path) {
+        // The chains stay as they are: only the files that see this one are affected.
+        self.files.insert(path.clone(), data);
+        let mut affected = self.dependents(&path);
+        if !affected.contains(&path) {
             affected.push(path);
         }
         affected
@@ -133,12 +149,8 @@ impl Workspace {
         }
     }
 
-    fn graph_key(&self, path: &Path) -> Option<(Option<String>, Option<String>)> {
-        let file = self.files.get(path)?;
-        Some((
-            file.summary.policy_id.as_ref().map(|p| id_key(&p.text)),
-            file.summary.base_policy.as_ref().map(|p| id_key(&p.text)),
-        ))
+    fn graph_key(&self, path: &Path) -> Option<GraphKey> {
+        self.files.get(path).map(|file| graph_key_of(&file))
     }
 
     pub fn file(&self, path: &Path) -> Option<Arc<FileData>> {

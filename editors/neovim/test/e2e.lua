@@ -1,0 +1,126 @@
+-- Headless end-to-end check of the Neovim client against a running b2c-lsp.
+--
+--   B2C_FIXTURE=examples/broken/SignUpOrSignIn.xml \
+--   B2C_EXPECT=loyaltyPoints \
+--   B2C_DEF_LINE=26 B2C_DEF_COL=46 \
+--   B2C_DEF_TARGET_FILE=examples/TrustFrameworkBase.xml B2C_DEF_TARGET_LINE=25 \
+--   nvim --headless -u NONE -c 'set rtp+=editors/neovim' -c 'luafile editors/neovim/test/e2e.lua'
+--
+-- Environment:
+--   B2C_FIXTURE          policy file to open (required)
+--   B2C_EXPECT           text that one diagnostic message of that file must contain (required)
+--   B2C_DEF_LINE/COL     1-based position where go-to-definition is invoked (optional;
+--                        the definition check runs only when both are set)
+--   B2C_DEF_TARGET_FILE  file the cursor must land in
+--   B2C_DEF_TARGET_LINE  1-based line the cursor must land on
+--   B2C_LSP_CMD          server executable (default: b2c-lsp on PATH); run with "serve"
+--   B2C_TIMEOUT_MS       how long to wait for each step (default 10000)
+--
+-- Prints "E2E OK" and exits 0, or prints the reason and exits 1.
+
+local function say(msg)
+  io.stdout:write(msg .. "\n")
+  io.stdout:flush()
+end
+
+local function fail(msg)
+  say("E2E FAIL: " .. msg)
+  vim.cmd("cquit 1")
+end
+
+local function env(name, required)
+  local v = os.getenv(name)
+  if v == "" then
+    v = nil
+  end
+  if required and not v then
+    fail("environment variable " .. name .. " is not set")
+  end
+  return v
+end
+
+local function realpath(p)
+  local abs = vim.fn.fnamemodify(p, ":p")
+  return vim.fn.resolve(abs)
+end
+
+local function run()
+  local fixture = env("B2C_FIXTURE", true)
+  local expect = env("B2C_EXPECT", true)
+  local timeout = tonumber(env("B2C_TIMEOUT_MS") or "") or 10000
+  local cmd = env("B2C_LSP_CMD") or "b2c-lsp"
+
+  if vim.fn.filereadable(fixture) == 0 then
+    return fail("fixture not readable: " .. fixture)
+  end
+  if vim.fn.executable(cmd) == 0 then
+    return fail("server not executable: " .. cmd)
+  end
+
+  local ok_require, b2c = pcall(require, "b2c_lsp")
+  if not ok_require then
+    return fail("cannot load the b2c_lsp module (is editors/neovim on 'runtimepath'?): " .. tostring(b2c))
+  end
+  b2c.setup({ cmd = { cmd, "serve" }, warn_if_missing = false })
+
+  vim.cmd("filetype on")
+  vim.cmd("edit " .. vim.fn.fnameescape(fixture))
+  local bufnr = vim.api.nvim_get_current_buf()
+  if vim.bo[bufnr].filetype ~= "xml" then
+    vim.bo[bufnr].filetype = "xml" -- fires FileType, which attaches the server
+  end
+
+  -- 1. Diagnostics.
+  local messages = {}
+  local found = vim.wait(timeout, function()
+    messages = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      table.insert(messages, d.message)
+      if d.message:find(expect, 1, true) then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  if not found then
+    if #messages == 0 then
+      return fail(string.format("no diagnostics for %s within %d ms", fixture, timeout))
+    end
+    return fail(string.format("no diagnostic contains %q; got:\n  %s", expect, table.concat(messages, "\n  ")))
+  end
+  say("diagnostic found: " .. expect)
+
+  -- 2. Go to definition.
+  local line = tonumber(env("B2C_DEF_LINE") or "")
+  local col = tonumber(env("B2C_DEF_COL") or "")
+  if line and col then
+    local target_file = env("B2C_DEF_TARGET_FILE", true)
+    local target_line = tonumber(env("B2C_DEF_TARGET_LINE", true))
+    if not target_line then
+      return fail("B2C_DEF_TARGET_LINE is not a number")
+    end
+    local want = realpath(target_file)
+    vim.api.nvim_win_set_cursor(0, { line, col - 1 })
+    vim.lsp.buf.definition()
+    local here_file, here_line
+    local landed = vim.wait(timeout, function()
+      here_file = realpath(vim.api.nvim_buf_get_name(0))
+      here_line = vim.api.nvim_win_get_cursor(0)[1]
+      return here_file == want and here_line == target_line
+    end, 50)
+    if not landed then
+      return fail(
+        string.format("definition at %d:%d went to %s:%d, expected %s:%d", line, col, here_file, here_line, want, target_line)
+      )
+    end
+    say(string.format("definition ok: %s:%d", target_file, target_line))
+  end
+
+  say("E2E OK")
+  vim.cmd("qall!")
+end
+
+local ok, err = pcall(run)
+if not ok then
+  fail("error: " .. tostring(err))
+end

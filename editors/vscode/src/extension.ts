@@ -1,0 +1,125 @@
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  Executable,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { readServerSettings, resolveServer, SECTION } from "./config";
+import { PolicyChainStatus, showPolicyChain } from "./policyChain";
+
+const CLIENT_ID = "b2cLsp"; // also makes vscode-languageclient honour b2cLsp.trace.server
+const CLIENT_NAME = "B2C Policy Language Server";
+
+let client: LanguageClient | undefined;
+let outputChannel: vscode.OutputChannel;
+let status: PolicyChainStatus;
+let extensionPath: string;
+
+function createClient(): LanguageClient {
+  const server = resolveServer(extensionPath);
+  outputChannel.appendLine(`Starting ${server.command} serve (found via ${server.source})`);
+  const executable: Executable = {
+    command: server.command,
+    args: ["serve"],
+    transport: TransportKind.stdio,
+  };
+  const serverOptions: ServerOptions = { run: executable, debug: executable };
+  const settings = readServerSettings();
+  const clientOptions: LanguageClientOptions = {
+    // All XML files on disk: the server quietly ignores XML that is not a policy.
+    documentSelector: [{ scheme: "file", language: "xml" }],
+    initializationOptions: { basePaths: settings.basePaths, trace: settings.trace.server },
+    synchronize: {
+      // Lets the server notice base policies that change outside the editor.
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.xml"),
+    },
+    outputChannel,
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+async function startClient(): Promise<void> {
+  try {
+    client = createClient();
+  } catch (err) {
+    client = undefined;
+    await reportStartFailure(err);
+    return;
+  }
+  try {
+    await client.start();
+  } catch (err) {
+    const failed = client;
+    client = undefined;
+    await failed.dispose().catch(() => undefined);
+    await reportStartFailure(err);
+    return;
+  }
+  status.setClient(client);
+}
+
+async function stopClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  status.setClient(undefined);
+  if (running) {
+    try {
+      await running.stop();
+    } catch (err) {
+      outputChannel.appendLine(`Error while stopping the server: ${String(err)}`);
+    }
+    await running.dispose().catch(() => undefined);
+  }
+}
+
+async function restartClient(): Promise<void> {
+  await stopClient();
+  await startClient();
+}
+
+async function reportStartFailure(err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  outputChannel.appendLine(`Could not start the server: ${message}`);
+  const openSettings = "Open Settings";
+  const choice = await vscode.window.showErrorMessage(`B2C: ${message}`, openSettings);
+  if (choice === openSettings) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.serverPath`);
+  }
+}
+
+function sendSettings(): void {
+  if (!client?.isRunning()) {
+    return;
+  }
+  const settings = readServerSettings();
+  void client
+    .sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: settings } })
+    .catch((err: unknown) => outputChannel.appendLine(`Could not send settings: ${String(err)}`));
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
+  outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
+  status = new PolicyChainStatus();
+  context.subscriptions.push(
+    outputChannel,
+    status,
+    vscode.commands.registerCommand("b2cLsp.restartServer", restartClient),
+    vscode.commands.registerCommand("b2cLsp.showPolicyChain", () => showPolicyChain(status)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.serverPath`)) {
+        void restartClient();
+      } else if (e.affectsConfiguration(SECTION)) {
+        sendSettings();
+      }
+    }),
+  );
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}

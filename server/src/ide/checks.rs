@@ -1,0 +1,747 @@
+//! Catalog diagnostics: metadata keys and values per effective technical-profile type, handlers
+//! and protocols, claims-transformation signatures, and the schema structure of elements.
+//!
+//! Severity follows one rule: an error only for what B2C rejects at upload and the real-policy
+//! corpus never trips over; everything else is a warning.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use syntax::ast::{AstNode, Element};
+use syntax::TextRange;
+
+use crate::catalog::{self, ElementSpec, MetadataKey, ValueType};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::index::summary::{ClaimUse, TechnicalProfileSummary, TransformationSummary};
+use crate::index::{id_key, SymbolKind, Workspace};
+
+use super::profile_type;
+
+/// The namespace of policy files; elements in another declared namespace are not checked.
+const POLICY_NAMESPACE: &str = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
+
+const PROTOCOLS: &[&str] = &[
+    "OAuth1",
+    "OAuth2",
+    "SAML2",
+    "OpenIdConnect",
+    "Proprietary",
+    "None",
+];
+
+fn diagnostic(
+    range: TextRange,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity,
+        code,
+        message,
+        related: Vec::new(),
+    }
+}
+
+/// Every catalog-driven diagnostic of the file at `path`.
+pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
+    let mut out = structure_diagnostics(path, &file.text, &file.parse);
+    let chain_complete = workspace.chain(path).is_complete();
+    let mut included: Option<Vec<String>> = None;
+    for tp in &file.summary.technical_profiles {
+        protocol_diagnostics(tp, &mut out);
+        metadata_diagnostics(workspace, path, tp, chain_complete, &mut included, &mut out);
+    }
+    for ct in &file.summary.transformations {
+        transformation_diagnostics(workspace, path, ct, &mut out);
+    }
+    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protocols, handlers and metadata.
+
+fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>) {
+    let Some(protocol) = &tp.protocol else { return };
+    let name = protocol.text.trim();
+    if name.contains('{') {
+        return;
+    }
+    if !PROTOCOLS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+        out.push(diagnostic(
+            protocol.range,
+            Severity::Warning,
+            "unknown-protocol",
+            format!(
+                "\"{name}\" is not a protocol B2C technical profiles use; expected one of {}",
+                PROTOCOLS.join(", ")
+            ),
+        ));
+        return;
+    }
+    if !name.eq_ignore_ascii_case("Proprietary") {
+        return;
+    }
+    match &tp.handler {
+        Some(handler)
+            if !handler.text.contains('{')
+                && catalog::technical_profile_type("Proprietary", Some(&handler.text), None)
+                    .is_none() =>
+        {
+            out.push(diagnostic(
+                handler.range,
+                Severity::Warning,
+                "unknown-handler",
+                format!(
+                    "\"{}\" is not a known technical-profile handler, so its metadata cannot be checked",
+                    handler.text
+                ),
+            ));
+        }
+        Some(_) => {}
+        None if !tp.in_relying_party => out.push(diagnostic(
+            protocol.range,
+            Severity::Warning,
+            "unknown-handler",
+            "a Proprietary protocol needs a Handler naming the technical-profile class".to_owned(),
+        )),
+        None => {}
+    }
+}
+
+/// Whether `value` fits what `key` accepts. Placeholders (`{Settings:..}`), claim resolvers and
+/// empty values are never judged; booleans also take 0 and 1; enums ignore case.
+pub(crate) fn metadata_value_ok(key: &MetadataKey, value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || value.contains('{') {
+        return true;
+    }
+    match key.value {
+        ValueType::Enum => key.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)),
+        ValueType::Boolean => ["true", "false", "0", "1"]
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case(value)),
+        ValueType::Integer => value.parse::<i64>().is_ok(),
+        _ => true,
+    }
+}
+
+fn expected_values(key: &MetadataKey) -> String {
+    match key.value {
+        ValueType::Enum => format!("one of {}", key.allowed.join(", ")),
+        ValueType::Boolean => "true or false".to_owned(),
+        ValueType::Integer => "a whole number".to_owned(),
+        _ => "another value".to_owned(),
+    }
+}
+
+/// Keys a type documents as required that real policies reliably set on every profile that is
+/// run: the corpus shows no working profile without them. Other "required" keys come from
+/// elsewhere in practice: a self-asserted page's ContentDefinitionReferenceId from its
+/// orchestration step, an OpenID Connect profile's client_id from an input claim (the
+/// resource-owner flow) and its METADATA from explicit endpoints.
+const RELIABLY_REQUIRED: &[(&str, &str)] = &[
+    ("rest", "ServiceUrl"),
+    ("rest", "AuthenticationType"),
+    ("aad", "Operation"),
+    ("otp", "Operation"),
+    ("mfa", "Operation"),
+    ("sspr", "Operation"),
+    ("captcha", "Operation"),
+    ("saml-idp", "PartnerEntity"),
+];
+
+fn metadata_diagnostics(
+    workspace: &Workspace,
+    path: &Path,
+    tp: &TechnicalProfileSummary,
+    chain_complete: bool,
+    included: &mut Option<Vec<String>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let relying_party = tp
+        .in_relying_party
+        .then(|| tp.protocol.as_ref().map(|p| p.text.as_str()));
+    let typed = profile_type(workspace, path, &tp.id, relying_party);
+    let Some(ty) = typed.ty else { return };
+    for item in &tp.metadata {
+        let key = item.key.trim();
+        if key.contains('{') {
+            continue;
+        }
+        if !ty.accepts_metadata_key(key) {
+            out.push(diagnostic(
+                item.key_range,
+                Severity::Warning,
+                "unknown-metadata-key",
+                format!(
+                    "\"{key}\" is not a metadata key of {} technical profiles; B2C ignores it",
+                    ty.name
+                ),
+            ));
+            continue;
+        }
+        if let Some(spec) = ty.metadata_key(key) {
+            if !metadata_value_ok(spec, &item.value) {
+                out.push(diagnostic(
+                    item.value_range,
+                    Severity::Warning,
+                    "invalid-metadata-value",
+                    format!(
+                        "\"{}\" is not a valid value for metadata item \"{}\": expected {}",
+                        item.value.trim(),
+                        spec.key,
+                        expected_values(spec)
+                    ),
+                ));
+            }
+        }
+    }
+    // Missing keys: only on the merged profile of a complete chain, only where this file is the
+    // most derived definition, and only for profiles that no other profile includes (those are
+    // templates completed by whoever includes them).
+    let Some(effective) = &typed.effective else {
+        return;
+    };
+    if !chain_complete || tp.in_relying_party {
+        return;
+    }
+    let required: Vec<&str> = RELIABLY_REQUIRED
+        .iter()
+        .filter(|(id, _)| *id == ty.id)
+        .map(|(_, key)| *key)
+        .filter(|key| effective.metadata_value(key).is_none())
+        .collect();
+    if required.is_empty() {
+        return;
+    }
+    let key = id_key(&tp.id);
+    let included = included.get_or_insert_with(|| included_ids(workspace, path));
+    if included.contains(&key) || amended_below(workspace, path, &key) {
+        return;
+    }
+    for missing in required {
+        out.push(diagnostic(
+            tp.id_range,
+            Severity::Warning,
+            "missing-metadata-key",
+            format!(
+                "{} technical profile \"{}\" has no metadata item \"{missing}\", in this policy or in what it inherits",
+                ty.name, tp.id
+            ),
+        ));
+    }
+}
+
+/// The ids (lower-cased) of profiles that some IncludeTechnicalProfile names, in the files that
+/// see the file at `path` or that it sees.
+fn included_ids(workspace: &Workspace, path: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = workspace.dependents(path);
+    files.extend(workspace.chain(path).files.iter().cloned());
+    files.sort();
+    files.dedup();
+    let mut ids: Vec<String> = files
+        .iter()
+        .filter_map(|f| workspace.file(f))
+        .flat_map(|f| {
+            f.summary
+                .technical_profiles
+                .iter()
+                .filter_map(|tp| tp.include.as_ref().map(|i| id_key(&i.text)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Whether a policy that extends the file at `path` amends the profile `key` again.
+fn amended_below(workspace: &Workspace, path: &Path, key: &str) -> bool {
+    workspace
+        .dependents(path)
+        .iter()
+        .filter(|d| d.as_path() != path)
+        .filter_map(|d| workspace.file(d))
+        .any(|f| f.summary.technical_profile(key).is_some())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims transformations.
+
+fn transformation_diagnostics(
+    workspace: &Workspace,
+    path: &Path,
+    ct: &TransformationSummary,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(method_name) = &ct.method else {
+        return;
+    };
+    if method_name.text.contains('{') || method_name.text.trim().is_empty() {
+        return;
+    }
+    let Some(method) = catalog::transformation_method(&method_name.text) else {
+        out.push(diagnostic(
+            method_name.range,
+            Severity::Error,
+            "unknown-transformation-method",
+            format!(
+                "\"{}\" is not a claims-transformation method B2C knows",
+                method_name.text.trim()
+            ),
+        ));
+        return;
+    };
+    let mismatch = |section: &str, written: &str, expected: String| {
+        format!(
+            "the {section} of ClaimsTransformation \"{}\" do not fit method {}: it does not take \"{written}\"; {expected}",
+            ct.id, method.name
+        )
+    };
+    let names = |claims: &[catalog::MethodClaim]| -> String {
+        if claims.is_empty() {
+            "it takes none".to_owned()
+        } else {
+            format!(
+                "it takes {}",
+                claims
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, c.data_type))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    };
+    let check_claims = |claims: &[ClaimUse],
+                        section: &str,
+                        open: bool,
+                        known: &dyn Fn(&str) -> bool,
+                        expected: &[catalog::MethodClaim],
+                        out: &mut Vec<Diagnostic>| {
+        if open {
+            return;
+        }
+        for claim in claims {
+            let Some(name) = &claim.transformation_claim_type else {
+                continue;
+            };
+            if name.text.trim().is_empty() || known(name.text.trim()) {
+                continue;
+            }
+            out.push(diagnostic(
+                name.range,
+                Severity::Error,
+                "transformation-claim-mismatch",
+                mismatch(section, name.text.trim(), names(expected)),
+            ));
+        }
+    };
+    check_claims(
+        &ct.input_claims,
+        "InputClaims",
+        method.open_inputs,
+        &|n| method.input_claim(n).is_some(),
+        method.input_claims,
+        out,
+    );
+    check_claims(
+        &ct.output_claims,
+        "OutputClaims",
+        method.open_outputs,
+        &|n| method.output_claim(n).is_some(),
+        method.output_claims,
+        out,
+    );
+    if !method.open_parameters {
+        for parameter in &ct.input_parameters {
+            let id = parameter.id.trim();
+            if id.is_empty() || method.input_parameter(id).is_some() {
+                continue;
+            }
+            let expected = if method.input_parameters.is_empty() {
+                "it takes none".to_owned()
+            } else {
+                format!(
+                    "it takes {}",
+                    method
+                        .input_parameters
+                        .iter()
+                        .map(|p| format!("{} ({})", p.id, p.data_type))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push(diagnostic(
+                parameter.id_range,
+                Severity::Error,
+                "transformation-claim-mismatch",
+                mismatch("InputParameters", id, expected),
+            ));
+        }
+    }
+    // A transformation amended elsewhere in the chain may get its missing parts there.
+    if workspace
+        .resolve(path, SymbolKind::ClaimsTransformation, &ct.id)
+        .len()
+        > 1
+    {
+        return;
+    }
+    let declared = |claims: &[ClaimUse], name: &str| {
+        claims.iter().any(|c| {
+            c.transformation_claim_type
+                .as_ref()
+                .is_some_and(|t| t.text.trim().eq_ignore_ascii_case(name))
+        })
+    };
+    let at = |range: Option<TextRange>| range.unwrap_or(ct.id_range);
+    let missing = |section: &str, name: &str, data_type: &str| {
+        format!(
+            "method {} expects the {section} entry \"{name}\" ({data_type}), which ClaimsTransformation \"{}\" does not declare",
+            method.name, ct.id
+        )
+    };
+    for claim in method.input_claims.iter().filter(|c| c.required) {
+        if !declared(&ct.input_claims, claim.name) {
+            out.push(diagnostic(
+                at(ct.input_claims_range),
+                Severity::Error,
+                "transformation-claim-mismatch",
+                missing("InputClaims", claim.name, claim.data_type),
+            ));
+        }
+    }
+    for claim in method.output_claims.iter().filter(|c| c.required) {
+        if !declared(&ct.output_claims, claim.name) {
+            out.push(diagnostic(
+                at(ct.output_claims_range),
+                Severity::Error,
+                "transformation-claim-mismatch",
+                missing("OutputClaims", claim.name, claim.data_type),
+            ));
+        }
+    }
+    for parameter in method.input_parameters.iter().filter(|p| p.required) {
+        if !ct
+            .input_parameters
+            .iter()
+            .any(|p| p.id.trim().eq_ignore_ascii_case(parameter.id))
+        {
+            out.push(diagnostic(
+                at(ct.input_parameters_range),
+                Severity::Error,
+                "transformation-claim-mismatch",
+                missing("InputParameters", parameter.id, parameter.data_type),
+            ));
+        }
+    }
+    for parameter in &ct.input_parameters {
+        let Some(spec) = method.input_parameter(&parameter.id) else {
+            continue;
+        };
+        let Some(value) = parameter.value.as_deref().map(str::trim) else {
+            continue;
+        };
+        if spec.allowed.is_empty() || value.contains('{') {
+            continue;
+        }
+        if !spec.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+            out.push(diagnostic(
+                parameter.id_range,
+                Severity::Warning,
+                "invalid-parameter-value",
+                format!(
+                    "input parameter \"{}\" of method {} takes one of {}, not \"{value}\"",
+                    spec.id,
+                    method.name,
+                    spec.allowed.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema structure.
+
+type StructureCache = HashMap<PathBuf, (Weak<str>, Arc<Vec<Diagnostic>>)>;
+
+fn structure_cache() -> &'static Mutex<StructureCache> {
+    static CACHE: OnceLock<Mutex<StructureCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The structure findings of one file. They depend on its text alone, so they are cached per
+/// text: when an ancestor changes, the file's other diagnostics are recomputed, not these.
+fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) -> Vec<Diagnostic> {
+    if let Ok(cache) = structure_cache().lock() {
+        if let Some((cached_text, findings)) = cache.get(path) {
+            if cached_text.upgrade().is_some_and(|t| Arc::ptr_eq(&t, text)) {
+                return findings.as_ref().clone();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(root) = parse.document().root_element() {
+        check_tree(&root, &mut out);
+    }
+    if let Ok(mut cache) = structure_cache().lock() {
+        cache.insert(
+            path.to_owned(),
+            (Arc::downgrade(text), Arc::new(out.clone())),
+        );
+    }
+    out
+}
+
+fn name_range(element: &Element) -> TextRange {
+    element
+        .name()
+        .map_or_else(|| element.syntax().text_range(), |n| n.range())
+}
+
+fn is_foreign(element: &Element) -> bool {
+    element.name().is_some_and(|n| n.text().contains(':'))
+        || element
+            .attribute_value("xmlns")
+            .is_some_and(|ns| ns.trim() != POLICY_NAMESPACE)
+}
+
+fn known_anywhere(name: &str) -> bool {
+    catalog::elements().iter().any(|e| e.name == name)
+}
+
+fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
+    let root_spec = catalog::root_element();
+    if root.local_name() != root_spec.name {
+        return;
+    }
+    let mut stack: Vec<(Element, &'static ElementSpec)> = vec![(root.clone(), root_spec)];
+    while let Some((element, spec)) = stack.pop() {
+        check_attributes(&element, spec, out);
+        check_text(&element, spec, out);
+        if spec.open_content {
+            continue;
+        }
+        let mut counts: HashMap<&'static str, u32> = HashMap::new();
+        let mut last_index = 0usize;
+        let mut last_name = "";
+        for child in element.child_elements() {
+            let Some(name) = child.name() else { continue };
+            if is_foreign(&child) {
+                continue;
+            }
+            let local = name.local().to_owned();
+            let Some((index, child_spec)) = spec
+                .children
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.name == local)
+            else {
+                let (code, message) = if known_anywhere(&local) {
+                    (
+                        "unexpected-child",
+                        format!(
+                            "{} cannot contain {local}; it takes {}",
+                            spec.name,
+                            allowed_children(spec)
+                        ),
+                    )
+                } else {
+                    (
+                        "unknown-element",
+                        format!(
+                            "{local} is not an element of the policy language; {} takes {}",
+                            spec.name,
+                            allowed_children(spec)
+                        ),
+                    )
+                };
+                out.push(diagnostic(name.range(), Severity::Error, code, message));
+                continue;
+            };
+            let count = counts.entry(child_spec.name).or_insert(0);
+            *count += 1;
+            if child_spec.max.is_some_and(|max| *count > max) {
+                out.push(diagnostic(
+                    name.range(),
+                    Severity::Error,
+                    "unexpected-child",
+                    format!(
+                        "{} takes at most {} {local}",
+                        spec.name,
+                        child_spec.max.unwrap_or(0)
+                    ),
+                ));
+            } else if spec.ordered && index < last_index {
+                out.push(diagnostic(
+                    name.range(),
+                    Severity::Error,
+                    "unexpected-child",
+                    format!(
+                        "in {}, {local} must come before {last_name}: the schema fixes the order of its children",
+                        spec.name
+                    ),
+                ));
+            }
+            if index >= last_index {
+                last_index = index;
+                last_name = child_spec.name;
+            }
+            stack.push((child, child_spec.spec()));
+        }
+        let missing: Vec<&str> = spec
+            .children
+            .iter()
+            .filter(|c| c.min > 0 && !counts.contains_key(c.name))
+            .map(|c| c.name)
+            .collect();
+        if !missing.is_empty() {
+            out.push(diagnostic(
+                name_range(&element),
+                Severity::Error,
+                "missing-required-child",
+                format!("{} needs {}", spec.name, missing.join(" and ")),
+            ));
+        }
+    }
+}
+
+fn allowed_children(spec: &ElementSpec) -> String {
+    if spec.children.is_empty() {
+        return "no child elements".to_owned();
+    }
+    spec.children
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    for attribute in element.attributes() {
+        let Some(name) = attribute.name() else {
+            continue;
+        };
+        let text = name.text();
+        if text.contains(':') || text == "xmlns" {
+            continue;
+        }
+        let Some(attr_spec) = spec.attribute(text) else {
+            out.push(diagnostic(
+                name.range(),
+                Severity::Error,
+                "unknown-attribute",
+                format!(
+                    "{} has no attribute {text}{}",
+                    spec.name,
+                    if spec.attributes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; it takes {}",
+                            spec.attributes
+                                .iter()
+                                .map(|a| a.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ),
+            ));
+            continue;
+        };
+        let Some(value) = attribute.value() else {
+            continue;
+        };
+        let raw = value.unescaped();
+        let v = raw.trim();
+        if v.contains('{') || (spec.name == "Protocol" && text == "Name") {
+            continue;
+        }
+        let (ok, loose, expected) = match attr_spec.value {
+            ValueType::Enum => (
+                attr_spec.allowed.contains(&v),
+                attr_spec.allowed.iter().any(|a| a.eq_ignore_ascii_case(v)),
+                format!("one of {}", attr_spec.allowed.join(", ")),
+            ),
+            ValueType::Boolean => (
+                ["true", "false", "0", "1"].contains(&v),
+                ["true", "false"].iter().any(|b| b.eq_ignore_ascii_case(v)),
+                "true or false".to_owned(),
+            ),
+            ValueType::Integer => (v.parse::<i64>().is_ok(), false, "a whole number".to_owned()),
+            _ => (true, true, String::new()),
+        };
+        if !ok {
+            out.push(diagnostic(
+                value.value_range(),
+                if loose {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
+                "invalid-attribute-value",
+                format!(
+                    "\"{v}\" is not a valid {} for {}: expected {expected}{}",
+                    text,
+                    spec.name,
+                    if loose {
+                        " (the schema compares case)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    for attr_spec in spec.attributes.iter().filter(|a| a.required) {
+        if element.attribute(attr_spec.name).is_none() {
+            out.push(diagnostic(
+                name_range(element),
+                Severity::Error,
+                "missing-required-attribute",
+                format!("{} needs the attribute {}", spec.name, attr_spec.name),
+            ));
+        }
+    }
+}
+
+fn check_text(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    if spec.text_value != ValueType::Enum || spec.text_allowed.is_empty() {
+        return;
+    }
+    let text = element.text();
+    let value = text.trim();
+    if value.is_empty() || value.contains('{') || spec.text_allowed.contains(&value) {
+        return;
+    }
+    let loose = spec
+        .text_allowed
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(value));
+    out.push(diagnostic(
+        element.text_range().unwrap_or_else(|| name_range(element)),
+        if loose {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+        "invalid-element-value",
+        format!(
+            "\"{value}\" is not a valid {}: expected one of {}",
+            spec.name,
+            spec.text_allowed.join(", ")
+        ),
+    ));
+}

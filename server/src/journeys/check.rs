@@ -1,0 +1,481 @@
+//! Journey diagnostics: the shape of the steps (Order, SendClaims, selections, sub-journey
+//! invocations) and the flow of claims (required input claims and the relying party's output
+//! claims that no step produces). Each finding is reported in the file that writes the
+//! offending element, so a journey of the base is reported on the base only.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use syntax::TextRange;
+
+use crate::diagnostics::{Diagnostic, Related, Severity};
+use crate::index::profiles::effective_profile;
+use crate::index::summary::{Precondition, Step};
+use crate::index::{id_key, SymbolKind, Workspace};
+
+use super::flow::{analyze, journey_flow, relying_party_bag, Bag, JourneyFlow};
+use super::model::{step_profiles, Context, EffectiveJourney, EffectiveStep};
+
+/// Severity of the claim-flow findings (`claim-not-produced`, `rp-claim-not-produced`).
+pub const CLAIM_FLOW_SEVERITY: Severity = Severity::Error;
+
+fn diagnostic(
+    range: TextRange,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity,
+        code,
+        message,
+        related: Vec::new(),
+    }
+}
+
+/// Every journey finding of the file at `path`.
+pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let defines_journeys = !file.summary.journeys.is_empty();
+    let defines_profiles = file
+        .summary
+        .technical_profiles
+        .iter()
+        .any(|tp| !tp.in_relying_party);
+    let has_relying_party = file.summary.relying_party.is_some();
+    if !defines_journeys && !defines_profiles && !has_relying_party {
+        return Vec::new();
+    }
+    let ctx = Context::new(workspace, path);
+    let mut out = Vec::new();
+    for journey in &file.summary.journeys {
+        duplicate_orders(journey.kind, &journey.id, &journey.steps, &mut out);
+    }
+    // With a base missing, a journey may be amended by (or amend) one we cannot see.
+    if !workspace.chain(path).is_complete() {
+        return out;
+    }
+    for kind in [SymbolKind::UserJourney, SymbolKind::SubJourney] {
+        for id in ctx.journey_ids(kind) {
+            let Some(journey) = ctx.journey(kind, &id) else {
+                continue;
+            };
+            if journey.part_in(path).is_some() {
+                structure(&ctx, &journey, &mut out);
+            }
+        }
+    }
+    claim_flow(&ctx, &mut out);
+    relying_party(&ctx, &mut out);
+    out
+}
+
+/// Two steps of one journey element with the same Order.
+fn duplicate_orders(kind: SymbolKind, journey: &str, steps: &[Step], out: &mut Vec<Diagnostic>) {
+    for (i, step) in steps.iter().enumerate() {
+        let Some(order) = step.order else { continue };
+        if steps[..i].iter().any(|s| s.order == Some(order)) {
+            out.push(diagnostic(
+                step.order_range,
+                Severity::Error,
+                "step-order-duplicate",
+                format!(
+                    "{} \"{journey}\" has more than one step with Order {order}; each step needs its own Order",
+                    kind.element_name()
+                ),
+            ));
+        }
+    }
+}
+
+fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic>) {
+    let here = |step: &EffectiveStep| step.path == ctx.path;
+    let kind = journey.kind_name();
+    let id = &journey.id;
+
+    // Orders 1..N without gaps.
+    let mut expected = 1u32;
+    for step in &journey.steps {
+        let Some(order) = step.order() else { continue };
+        if order > expected && here(step) {
+            let message = if expected == 1 {
+                format!("the first step of {kind} \"{id}\" has Order {order}; steps are numbered from 1")
+            } else {
+                format!(
+                    "{kind} \"{id}\" has no step {}; after step {} comes step {order}, but steps should be numbered 1..N without gaps",
+                    if order - expected == 1 {
+                        expected.to_string()
+                    } else {
+                        format!("{expected}..{}", order - 1)
+                    },
+                    expected - 1
+                )
+            };
+            out.push(diagnostic(
+                step.step.order_range,
+                Severity::Warning,
+                "step-order-gap",
+                message,
+            ));
+        }
+        expected = expected.max(order.saturating_add(1));
+    }
+
+    // SendClaims.
+    let needs_send_claims = journey.kind == SymbolKind::UserJourney || journey.is_transfer();
+    if needs_send_claims && !journey.steps.is_empty() {
+        let sends = journey.steps.iter().any(|s| s.is("SendClaims"));
+        let transfers = journey.steps.iter().any(|s| invokes_send_claims(ctx, s));
+        if !sends && !transfers {
+            if let Some(part) = journey.part_in(&ctx.path) {
+                out.push(diagnostic(
+                    part.id_range,
+                    Severity::Error,
+                    "no-send-claims",
+                    format!(
+                        "{kind} \"{id}\" has no SendClaims step, so it never issues a token; B2C rejects such a journey"
+                    ),
+                ));
+            }
+        } else if let Some(last) = journey.steps.last() {
+            if !last.is("SendClaims") && !invokes_send_claims(ctx, last) && here(last) {
+                let range = last
+                    .step
+                    .step_type
+                    .as_ref()
+                    .map_or(last.step.order_range, |t| t.range);
+                out.push(diagnostic(
+                    range,
+                    Severity::Warning,
+                    "last-step-not-send-claims",
+                    format!(
+                        "the last step of {kind} \"{id}\" ({}, {}) is not SendClaims; steps after the token is sent never run",
+                        last.label(),
+                        if last.step_type().is_empty() { "no Type" } else { last.step_type() }
+                    ),
+                ));
+            }
+        }
+    }
+
+    // Selections and exchanges.
+    for (i, step) in journey.steps.iter().enumerate() {
+        let exchanges = &step.step.exchanges;
+        if exchanges.len() >= 2 && step.runs_exchanges() {
+            let earlier = &journey.steps[..i];
+            let (named, complete) = selected_ids(ctx, journey, earlier);
+            let selected: Vec<bool> = exchanges
+                .iter()
+                .map(|x| named.contains(&id_key(&x.id.text)))
+                .collect();
+            if !selected.iter().any(|s| *s) {
+                if here(step) {
+                    out.push(diagnostic(
+                        step.step.order_range,
+                        Severity::Error,
+                        "exchanges-without-selection",
+                        format!(
+                            "{kind} \"{id}\" has {} with {} claims exchanges, but no earlier ClaimsProviderSelection or CombinedSignInAndSignUp step names them; B2C needs a selection step to know which exchange to run",
+                            step.label(),
+                            exchanges.len()
+                        ),
+                    ));
+                }
+            } else if complete {
+                for ((exchange, selected), path) in
+                    exchanges.iter().zip(selected).zip(&step.exchange_paths)
+                {
+                    if !selected && *path == ctx.path {
+                        out.push(diagnostic(
+                            exchange.id.range,
+                            Severity::Warning,
+                            "exchange-not-selected",
+                            format!(
+                                "no earlier step of {kind} \"{id}\" selects ClaimsExchange \"{}\" of {} (by a ClaimsProviderSelection or a profile's SignUpTarget), so it never runs",
+                                exchange.id.text,
+                                step.label()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+
+        // Sub-journey invocations.
+        if step.is("InvokeSubJourney") && step.step.sub_journeys.is_empty() && here(step) {
+            out.push(diagnostic(
+                step.step.order_range,
+                Severity::Error,
+                "invoke-missing-sub-journey",
+                format!(
+                    "{} of {kind} \"{id}\" invokes a sub-journey but names none: add JourneyList/Candidate with a SubJourneyReferenceId",
+                    step.label()
+                ),
+            ));
+        }
+        for (candidate, path) in step.step.sub_journeys.iter().zip(&step.sub_journey_paths) {
+            if *path != ctx.path {
+                continue;
+            }
+            let Some(sub) = ctx.journey(SymbolKind::SubJourney, &candidate.text) else {
+                continue;
+            };
+            let sub_type = sub.sub_journey_type.as_deref().map(str::trim).unwrap_or("");
+            let valid = ["Call", "Transfer"]
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(sub_type));
+            if !valid {
+                let mut d = diagnostic(
+                    candidate.range,
+                    Severity::Error,
+                    "invoke-wrong-sub-journey-type",
+                    format!(
+                        "{} of {kind} \"{id}\" invokes SubJourney \"{}\", whose Type is {}; it must be Call (return to this journey) or Transfer (finish with its own SendClaims)",
+                        step.label(),
+                        sub.id,
+                        if sub_type.is_empty() { "missing".to_owned() } else { format!("\"{sub_type}\"") }
+                    ),
+                );
+                if let Some(part) = sub.parts.last() {
+                    d.related.push(Related {
+                        path: part.path.clone(),
+                        range: part.id_range,
+                        message: "the SubJourney".to_owned(),
+                    });
+                }
+                out.push(d);
+            } else if !step.is("InvokeSubJourney") && !step.step_type().is_empty() {
+                out.push(diagnostic(
+                    candidate.range,
+                    Severity::Error,
+                    "invoke-wrong-sub-journey-type",
+                    format!(
+                        "{} of {kind} \"{id}\" names SubJourney \"{}\" but its Type is {}; only an InvokeSubJourney step runs sub-journeys",
+                        step.label(),
+                        sub.id,
+                        step.step_type()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether the step invokes a sub-journey that sends the claims itself.
+fn invokes_send_claims(ctx: &Context, step: &EffectiveStep) -> bool {
+    step.invoked_sub_journeys().iter().any(|candidate| {
+        ctx.journey(SymbolKind::SubJourney, &candidate.text)
+            .is_some_and(|sub| sub.steps.iter().any(|s| s.is("SendClaims")))
+    })
+}
+
+/// The exchange ids that earlier steps can select: their ClaimsProviderSelections, and
+/// metadata values of their profiles that name an exchange (SignUpTarget and the like).
+/// A sub-journey may be selected into from its caller, so there any selection counts.
+/// The flag is false when some earlier profile is not defined (its metadata is unknown).
+fn selected_ids(
+    ctx: &Context,
+    journey: &EffectiveJourney,
+    earlier: &[EffectiveStep],
+) -> (HashSet<String>, bool) {
+    let mut named = HashSet::new();
+    let mut complete = true;
+    let mut add_step = |step: &EffectiveStep, journey: &EffectiveJourney| {
+        for selection in &step.step.selections {
+            named.insert(id_key(&selection.text));
+        }
+        for step_profile in step_profiles(journey, step) {
+            match effective_profile(ctx.workspace, &ctx.path, &step_profile.profile) {
+                Some(profile) => {
+                    for item in &profile.metadata {
+                        named.insert(id_key(&item.value.value));
+                    }
+                }
+                None => complete = false,
+            }
+        }
+    };
+    for step in earlier {
+        add_step(step, journey);
+    }
+    if journey.kind == SymbolKind::SubJourney {
+        for kind in [SymbolKind::UserJourney, SymbolKind::SubJourney] {
+            for id in ctx.journey_ids(kind) {
+                if let Some(other) = ctx.journey(kind, &id) {
+                    for step in &other.steps {
+                        add_step(step, &other);
+                    }
+                }
+            }
+        }
+    }
+    (named, complete)
+}
+
+/// Whether the step only runs when `claim` has a value (a precondition skips it otherwise).
+fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
+    let key = id_key(claim);
+    preconditions.iter().any(|p| {
+        !p.execute_actions_if
+            && (p.kind == "ClaimsExist" || p.kind == "ClaimEquals")
+            && p.action
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case("SkipThisOrchestrationStep"))
+            && p.values.first().is_some_and(|v| id_key(&v.text) == key)
+    })
+}
+
+fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let analysis = analyze(ctx);
+    let mut seen: HashSet<(TextRange, String)> = HashSet::new();
+    for flow in &analysis.flows {
+        if flow.complete {
+            check_steps(
+                ctx,
+                flow,
+                |index| flow.steps.get(index).map(|s| &s.before),
+                &mut seen,
+                out,
+            );
+        }
+    }
+    // Sub-journeys: a claim is missing only if no invocation supplies it.
+    for id in ctx.journey_ids(SymbolKind::SubJourney) {
+        let key = id_key(&id);
+        if !analysis.sub_complete.get(&key).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(journey) = ctx.journey(SymbolKind::SubJourney, &id) else {
+            continue;
+        };
+        let flow = journey_flow(ctx, journey, Bag::default());
+        check_steps(
+            ctx,
+            &flow,
+            |index| analysis.sub_before.get(&(key.clone(), index)),
+            &mut seen,
+            out,
+        );
+    }
+}
+
+fn check_steps<'a>(
+    ctx: &Context,
+    flow: &JourneyFlow,
+    before: impl Fn(usize) -> Option<&'a Bag>,
+    seen: &mut HashSet<(TextRange, String)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let journey = &flow.journey;
+    for step_flow in &flow.steps {
+        let Some(step) = journey.steps.get(step_flow.index) else {
+            continue;
+        };
+        let Some(bag) = before(step_flow.index) else {
+            continue;
+        };
+        for exchange in &step_flow.exchanges {
+            let profile = &exchange.profile;
+            for taken in &profile.takes {
+                if !taken.required || taken.default_value.is_some() {
+                    continue;
+                }
+                let claim = &taken.claim;
+                let produced = bag.contains(claim)
+                    || profile.adds.iter().any(|a| {
+                        id_key(&a.claim) == id_key(claim)
+                            && (profile.collects_from_user()
+                                || matches!(a.via, super::model::Via::InputTransformation(_)))
+                    })
+                    || runs_only_with(&step.step.preconditions, claim);
+                if produced {
+                    continue;
+                }
+                // Where to report: the InputClaim if this file writes it, else the step.
+                let range = if taken.path == ctx.path {
+                    taken.range
+                } else {
+                    match &exchange.reference {
+                        Some((path, range)) if *path == ctx.path => *range,
+                        None if step.path == ctx.path => step.step.order_range,
+                        _ => continue,
+                    }
+                };
+                if !seen.insert((range, id_key(claim))) {
+                    continue;
+                }
+                let mut d = diagnostic(
+                    range,
+                    CLAIM_FLOW_SEVERITY,
+                    "claim-not-produced",
+                    format!(
+                        "claim \"{claim}\" is a required input claim of technical profile \"{}\" in {} of {} \"{}\", but no earlier step outputs it",
+                        profile.id,
+                        step.label(),
+                        journey.kind_name(),
+                        journey.id
+                    ),
+                );
+                if taken.path != ctx.path || step.path != ctx.path {
+                    let (path, range, message) = if taken.path == ctx.path {
+                        (
+                            step.path.clone(),
+                            step.step.order_range,
+                            "the step that runs the profile",
+                        )
+                    } else {
+                        (taken.path.clone(), taken.range, "the input claim")
+                    };
+                    d.related.push(Related {
+                        path,
+                        range,
+                        message: message.to_owned(),
+                    });
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(rp) = ctx.relying_party() else {
+        return;
+    };
+    let Some(journey_ref) = &rp.default_journey else {
+        return;
+    };
+    let Some(journey) = ctx.journey(SymbolKind::UserJourney, &journey_ref.text) else {
+        return;
+    };
+    let flow = journey_flow(ctx, journey, relying_party_bag(&rp));
+    if !flow.complete {
+        return;
+    }
+    let Some(profile) = &rp.profile else { return };
+    for claim in &profile.output_claims {
+        if claim.default_value.is_some() || flow.end.contains(&claim.claim) {
+            continue;
+        }
+        let mut d = diagnostic(
+            claim.range,
+            CLAIM_FLOW_SEVERITY,
+            "rp-claim-not-produced",
+            format!(
+                "claim \"{}\" is an output claim of the relying party, but no step of UserJourney \"{}\" outputs it and it has no DefaultValue",
+                claim.claim, flow.journey.id
+            ),
+        );
+        if let Some(part) = flow.journey.parts.last() {
+            d.related.push(Related {
+                path: part.path.clone(),
+                range: part.id_range,
+                message: "the journey".to_owned(),
+            });
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,21 @@
+//! User-journey analysis: the effective journeys of a policy (same-Id journeys of the chain
+//! merged by step Order), the claims bag through their steps, the diagnostics B2C would raise
+//! at upload about steps and claim flow, hovers on steps and claims, and views of a relying
+//! party's journey as text, JSON, Mermaid or Graphviz.
+//!
+//! Editor-neutral: paths and byte ranges in, markdown and plain data out.
+
+mod check;
+mod flow;
+mod hover;
+mod model;
+mod render;
+
+pub use check::{journey_diagnostics, CLAIM_FLOW_SEVERITY};
+pub use flow::{Bag, BagEntry, ExchangeFlow, JourneyFlow, Producer, StepFlow};
+pub use hover::journey_hover;
+pub use model::{
+    ClaimAdded, ClaimTaken, Context, EffectiveJourney, EffectiveStep, JourneyPart, ProfileClaims,
+    RelyingParty, Via,
+};
+pub use render::{journeys_command, journeys_json, render, Format};

@@ -1,0 +1,691 @@
+//! Views of a relying party's effective journey: plain text, JSON (also the payload of the
+//! `b2c-lsp/journeys` request), Mermaid and Graphviz DOT, and the `journeys` command.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::index::summary::Precondition;
+use crate::index::{id_key, SymbolKind, Workspace};
+
+use super::flow::{journey_flow, relying_party_bag, Bag, JourneyFlow, StepFlow};
+use super::model::Context;
+
+/// Output format of `b2c-lsp journeys`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Mermaid,
+    Dot,
+    Json,
+}
+
+/// A claim an exchange reads.
+struct ClaimIn {
+    claim: String,
+    required: bool,
+    default_value: Option<String>,
+    available: bool,
+}
+
+struct ExchangeView {
+    id: Option<String>,
+    profile: String,
+    found: bool,
+    takes: Vec<ClaimIn>,
+    adds: Vec<String>,
+}
+
+struct SubView {
+    id: String,
+    sub_type: Option<String>,
+    steps: Vec<StepView>,
+}
+
+struct StepView {
+    order: Option<u32>,
+    step_type: String,
+    file: PathBuf,
+    conditions: Vec<String>,
+    selections: Vec<String>,
+    exchanges: Vec<ExchangeView>,
+    subs: Vec<SubView>,
+    /// Candidates that name no SubJourney.
+    unresolved_subs: Vec<String>,
+    before: Vec<String>,
+    adds: Vec<String>,
+}
+
+/// One relying party and its journey.
+struct View {
+    policy_id: String,
+    journey_id: String,
+    rp_inputs: Vec<String>,
+    steps: Vec<StepView>,
+    /// (claim, produced or defaulted)
+    rp_outputs: Vec<(String, bool)>,
+}
+
+/// A precondition in words, e.g. `skip if objectId exists`.
+pub(crate) fn describe_precondition(p: &Precondition) -> String {
+    let action = match p.action.as_deref() {
+        Some(a) if a.eq_ignore_ascii_case("SkipThisOrchestrationStep") => "skip".to_owned(),
+        Some(a) => a.to_owned(),
+        None => "act".to_owned(),
+    };
+    let when = if p.execute_actions_if { "if" } else { "unless" };
+    let value = |i: usize| p.values.get(i).map_or("?", |v| v.text.as_str());
+    let test = match p.kind.as_str() {
+        "ClaimsExist" => format!("{} exists", value(0)),
+        "ClaimEquals" => format!("{} = {}", value(0), value(1)),
+        other => {
+            let values: Vec<&str> = p.values.iter().map(|v| v.text.as_str()).collect();
+            format!("{other} {}", values.join(" "))
+        }
+    };
+    format!("{action} {when} {test}")
+}
+
+fn step_views(ctx: &Context, flow: &JourneyFlow) -> Vec<StepView> {
+    flow.steps
+        .iter()
+        .filter_map(|s| step_view(ctx, flow, s))
+        .collect()
+}
+
+fn step_view(ctx: &Context, flow: &JourneyFlow, step_flow: &StepFlow) -> Option<StepView> {
+    let step = flow.journey.steps.get(step_flow.index)?;
+    let available = |bag: &Bag, claim: &str| bag.contains(claim);
+    let exchanges = step_flow
+        .exchanges
+        .iter()
+        .map(|x| {
+            let profile = &x.profile;
+            let mut adds: Vec<String> = Vec::new();
+            for a in &profile.adds {
+                if !adds.iter().any(|c| id_key(c) == id_key(&a.claim)) {
+                    adds.push(a.claim.clone());
+                }
+            }
+            ExchangeView {
+                id: x.exchange.clone(),
+                profile: profile.id.clone(),
+                found: profile.found,
+                takes: profile
+                    .takes
+                    .iter()
+                    .map(|t| ClaimIn {
+                        claim: t.claim.clone(),
+                        required: t.required,
+                        default_value: t.default_value.clone(),
+                        available: available(&step_flow.before, &t.claim)
+                            || t.default_value.is_some()
+                            || profile.adds_claim(&t.claim),
+                    })
+                    .collect(),
+                adds,
+            }
+        })
+        .collect();
+    let mut subs = Vec::new();
+    for sub in &step_flow.sub_flows {
+        subs.push(SubView {
+            id: sub.journey.id.clone(),
+            sub_type: sub.journey.sub_journey_type.clone(),
+            steps: step_views(ctx, sub),
+        });
+    }
+    let unresolved_subs = step
+        .invoked_sub_journeys()
+        .iter()
+        .filter(|c| ctx.journey(SymbolKind::SubJourney, &c.text).is_none())
+        .map(|c| c.text.clone())
+        .collect();
+    Some(StepView {
+        order: step.order(),
+        step_type: step.step_type().to_owned(),
+        file: step.path.clone(),
+        conditions: step
+            .step
+            .preconditions
+            .iter()
+            .map(describe_precondition)
+            .collect(),
+        selections: step
+            .step
+            .selections
+            .iter()
+            .map(|s| s.text.clone())
+            .collect(),
+        exchanges,
+        subs,
+        unresolved_subs,
+        before: step_flow
+            .before
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        adds: step_flow
+            .adds
+            .names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    })
+}
+
+/// The view of the relying party of `path`, if it has one and its journey resolves.
+fn view(workspace: &Workspace, path: &Path) -> Option<View> {
+    let ctx = Context::new(workspace, path);
+    let rp = ctx.relying_party()?;
+    let journey_id = rp.default_journey.as_ref()?.text.clone();
+    let file = workspace.file(path)?;
+    let policy_id = file
+        .summary
+        .policy_id
+        .as_ref()
+        .map_or_else(String::new, |p| p.text.clone());
+    let Some(journey) = ctx.journey(SymbolKind::UserJourney, &journey_id) else {
+        return Some(View {
+            policy_id,
+            journey_id,
+            rp_inputs: rp.input_claims(),
+            steps: Vec::new(),
+            rp_outputs: Vec::new(),
+        });
+    };
+    let flow = journey_flow(&ctx, journey, relying_party_bag(&rp));
+    let rp_outputs = rp
+        .profile
+        .iter()
+        .flat_map(|p| p.output_claims.iter())
+        .map(|c| {
+            (
+                c.claim.clone(),
+                c.default_value.is_some() || flow.end.contains(&c.claim),
+            )
+        })
+        .collect();
+    Some(View {
+        policy_id,
+        journey_id: flow.journey.id.clone(),
+        rp_inputs: rp.input_claims(),
+        steps: step_views(&ctx, &flow),
+        rp_outputs,
+    })
+}
+
+fn step_json(step: &StepView) -> Value {
+    json!({
+        "order": step.order,
+        "type": step.step_type,
+        "file": step.file.display().to_string(),
+        "preconditions": step.conditions,
+        "selections": step.selections,
+        "exchanges": step.exchanges.iter().map(|x| json!({
+            "id": x.id,
+            "technicalProfile": x.profile,
+            "resolved": x.found,
+            "inputClaims": x.takes.iter().map(|t| json!({
+                "claim": t.claim,
+                "required": t.required,
+                "defaultValue": t.default_value,
+                "available": t.available,
+            })).collect::<Vec<_>>(),
+            "outputClaims": x.adds,
+        })).collect::<Vec<_>>(),
+        "subJourneys": step.subs.iter().map(|s| json!({
+            "id": s.id,
+            "type": s.sub_type,
+            "steps": s.steps.iter().map(step_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "unresolvedSubJourneys": step.unresolved_subs,
+        "claimsBefore": step.before,
+        "claimsAdded": step.adds,
+    })
+}
+
+/// The relying party of the file at `path` and its effective journey as JSON; for a file
+/// without a relying party, `{"file": ..., "relyingParty": null}`.
+pub fn journeys_json(workspace: &Workspace, path: &Path) -> Value {
+    let file = path.display().to_string();
+    let Some(view) = view(workspace, path) else {
+        return json!({"file": file, "relyingParty": null});
+    };
+    json!({
+        "file": file,
+        "relyingParty": {
+            "policyId": view.policy_id,
+            "defaultUserJourney": view.journey_id,
+            "inputClaims": view.rp_inputs,
+            "outputClaims": view.rp_outputs.iter().map(|(c, produced)| json!({
+                "claim": c,
+                "produced": produced,
+            })).collect::<Vec<_>>(),
+        },
+        "journey": {
+            "id": view.journey_id,
+            "steps": view.steps.iter().map(step_json).collect::<Vec<_>>(),
+        },
+    })
+}
+
+fn order_label(order: Option<u32>) -> String {
+    order.map_or_else(|| "?".to_owned(), |o| o.to_string())
+}
+
+fn text_steps(steps: &[StepView], indent: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    for step in steps {
+        let _ = write!(
+            out,
+            "{indent}{} {}",
+            order_label(step.order),
+            step.step_type
+        );
+        if !step.conditions.is_empty() {
+            let _ = write!(out, " [{}]", step.conditions.join("; "));
+        }
+        out.push('\n');
+        if !step.selections.is_empty() {
+            let _ = writeln!(out, "{indent}    selects: {}", step.selections.join(", "));
+        }
+        for x in &step.exchanges {
+            let name = match &x.id {
+                Some(id) => format!("{id} -> {}", x.profile),
+                None => format!("issuer {}", x.profile),
+            };
+            let unresolved = if x.found { "" } else { " (not defined)" };
+            let _ = writeln!(out, "{indent}    {name}{unresolved}");
+            if !x.takes.is_empty() {
+                let takes: Vec<String> = x
+                    .takes
+                    .iter()
+                    .map(|t| {
+                        let mut s = t.claim.clone();
+                        if t.required {
+                            s.push('!');
+                        }
+                        if !t.available {
+                            s.push_str(" (not in the bag)");
+                        }
+                        s
+                    })
+                    .collect();
+                let _ = writeln!(out, "{indent}      in:  {}", takes.join(", "));
+            }
+            if !x.adds.is_empty() {
+                let _ = writeln!(out, "{indent}      out: {}", x.adds.join(", "));
+            }
+        }
+        for sub in &step.subs {
+            let _ = writeln!(
+                out,
+                "{indent}    SubJourney {} ({})",
+                sub.id,
+                sub.sub_type.as_deref().unwrap_or("no Type")
+            );
+            text_steps(&sub.steps, &format!("{indent}      "), out);
+        }
+        for sub in &step.unresolved_subs {
+            let _ = writeln!(out, "{indent}    SubJourney {sub} (not defined)");
+        }
+    }
+}
+
+fn text(view: &View, display: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{display}: relying party of {} runs UserJourney {}",
+        if view.policy_id.is_empty() {
+            "?"
+        } else {
+            &view.policy_id
+        },
+        view.journey_id
+    );
+    if !view.rp_inputs.is_empty() {
+        let _ = writeln!(
+            out,
+            "  from the relying party: {}",
+            view.rp_inputs.join(", ")
+        );
+    }
+    if view.steps.is_empty() {
+        let _ = writeln!(out, "  (the journey is not defined in this policy's chain)");
+    }
+    text_steps(&view.steps, "  ", &mut out);
+    if !view.rp_outputs.is_empty() {
+        let sends: Vec<String> = view
+            .rp_outputs
+            .iter()
+            .map(|(c, produced)| {
+                if *produced {
+                    c.clone()
+                } else {
+                    format!("{c} (never produced)")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  sends: {}", sends.join(", "));
+    }
+    out
+}
+
+/// A graph under construction, written as Mermaid or DOT.
+struct Graph {
+    mermaid: bool,
+    lines: Vec<String>,
+    depth: usize,
+}
+
+impl Graph {
+    fn escape(&self, text: &str) -> String {
+        if self.mermaid {
+            text.replace('"', "#quot;")
+                .replace('<', "#lt;")
+                .replace('>', "#gt;")
+        } else {
+            text.replace('\\', "\\\\").replace('"', "\\\"")
+        }
+    }
+
+    fn line(&mut self, text: String) {
+        self.lines
+            .push(format!("{}{text}", "  ".repeat(self.depth)));
+    }
+
+    /// A node; `lines` are joined with a line break.
+    fn node(&mut self, id: &str, lines: &[String], shape: Shape) {
+        let label: Vec<String> = lines.iter().map(|l| self.escape(l)).collect();
+        if self.mermaid {
+            let label = label.join("<br/>");
+            let (open, close) = match shape {
+                Shape::Step => ("[\"", "\"]"),
+                Shape::Exchange => ("([\"", "\"])"),
+                Shape::Claims => ("[/\"", "\"/]"),
+            };
+            self.line(format!("{id}{open}{label}{close}"));
+        } else {
+            let label = label.join("\\n");
+            let shape = match shape {
+                Shape::Step => "box",
+                Shape::Exchange => "ellipse",
+                Shape::Claims => "note",
+            };
+            self.line(format!("{id} [label=\"{label}\", shape={shape}];"));
+        }
+    }
+
+    fn edge(&mut self, from: &str, to: &str, label: Option<&str>, style: Edge) {
+        let label = label.map(|l| self.escape(l));
+        if self.mermaid {
+            let arrow = match style {
+                Edge::Flow => "-->",
+                Edge::Skip => "-.->",
+                Edge::Runs => "---",
+            };
+            match label {
+                Some(l) => self.line(format!("{from} {arrow}|\"{l}\"| {to}")),
+                None => self.line(format!("{from} {arrow} {to}")),
+            }
+        } else {
+            let mut attributes = Vec::new();
+            if let Some(l) = label {
+                attributes.push(format!("label=\"{l}\""));
+            }
+            match style {
+                Edge::Flow => {}
+                Edge::Skip => attributes.push("style=dashed".to_owned()),
+                Edge::Runs => attributes.push("arrowhead=none".to_owned()),
+            }
+            if attributes.is_empty() {
+                self.line(format!("{from} -> {to};"));
+            } else {
+                self.line(format!("{from} -> {to} [{}];", attributes.join(", ")));
+            }
+        }
+    }
+
+    fn open_group(&mut self, id: &str, label: &str) {
+        let label = self.escape(label);
+        if self.mermaid {
+            self.line(format!("subgraph {id}[\"{label}\"]"));
+        } else {
+            self.line(format!("subgraph cluster_{id} {{"));
+            self.depth += 1;
+            self.line(format!("label=\"{label}\";"));
+            self.depth -= 1;
+        }
+        self.depth += 1;
+    }
+
+    fn close_group(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        self.line(if self.mermaid { "end" } else { "}" }.to_owned());
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Step,
+    Exchange,
+    Claims,
+}
+
+#[derive(Clone, Copy)]
+enum Edge {
+    Flow,
+    Skip,
+    Runs,
+}
+
+/// Draws steps and the edges between them, the first step's preconditions on the edge from
+/// `entry` (the start node, or the step that invokes the sub-journey). Returns the id of the
+/// last step.
+fn draw_steps(
+    graph: &mut Graph,
+    steps: &[StepView],
+    prefix: &str,
+    entry: (&str, &str),
+) -> Option<String> {
+    let ids: Vec<String> = (0..steps.len()).map(|i| format!("{prefix}s{i}")).collect();
+    // Edges go after the nodes, so that each node is first named inside its own box.
+    let mut edges: Vec<(String, String, Option<String>, Edge)> = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let id = &ids[i];
+        graph.node(
+            id,
+            &[format!("{} {}", order_label(step.order), step.step_type)],
+            Shape::Step,
+        );
+        for (n, x) in step.exchanges.iter().enumerate() {
+            let node = format!("{id}x{n}");
+            let title = match &x.id {
+                Some(exchange) => exchange.clone(),
+                None => "issuer".to_owned(),
+            };
+            graph.node(&node, &[title, x.profile.clone()], Shape::Exchange);
+            edges.push((id.clone(), node, None, Edge::Runs));
+        }
+        for (n, sub) in step.subs.iter().enumerate() {
+            let group = format!("{id}j{n}");
+            graph.open_group(
+                &group,
+                &format!(
+                    "SubJourney {} ({})",
+                    sub.id,
+                    sub.sub_type.as_deref().unwrap_or("no Type")
+                ),
+            );
+            let last = draw_steps(graph, &sub.steps, &format!("{group}_"), (id, "invokes"));
+            graph.close_group();
+            let is_call = !sub
+                .sub_type
+                .as_deref()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("Transfer"));
+            if let (Some(last), Some(next), true) = (last, ids.get(i + 1), is_call) {
+                edges.push((last, next.clone(), Some("returns".to_owned()), Edge::Flow));
+            }
+        }
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let (from, word) = match i {
+            0 => (entry.0.to_owned(), entry.1),
+            _ => (ids[i - 1].clone(), ""),
+        };
+        let mut label: Vec<String> = Vec::new();
+        if !word.is_empty() {
+            label.push(word.to_owned());
+        }
+        label.extend(step.conditions.iter().cloned());
+        let label = (!label.is_empty()).then(|| label.join("; "));
+        edges.push((from.clone(), ids[i].clone(), label, Edge::Flow));
+        if !step.conditions.is_empty() {
+            if let Some(next) = ids.get(i + 1) {
+                edges.push((from, next.clone(), Some("skipped".to_owned()), Edge::Skip));
+            }
+        }
+    }
+    for (from, to, label, style) in edges {
+        graph.edge(&from, &to, label.as_deref(), style);
+    }
+    ids.last().cloned()
+}
+
+fn graph(view: &View, display: &str, mermaid: bool, index: usize) -> String {
+    let mut graph = Graph {
+        mermaid,
+        lines: Vec::new(),
+        depth: 0,
+    };
+    let prefix = format!("p{index}");
+    let title = format!(
+        "UserJourney {} ({})",
+        view.journey_id,
+        if view.policy_id.is_empty() {
+            display
+        } else {
+            &view.policy_id
+        }
+    );
+    let start = format!("{prefix}start");
+    let mut start_label = vec!["start".to_owned()];
+    if !view.rp_inputs.is_empty() {
+        start_label.push(format!(
+            "from the relying party: {}",
+            view.rp_inputs.join(", ")
+        ));
+    }
+    graph.node(&start, &start_label, Shape::Claims);
+    graph.open_group(&format!("{prefix}uj"), &title);
+    draw_steps(&mut graph, &view.steps, &prefix, (&start, ""));
+    graph.close_group();
+    if !view.rp_outputs.is_empty() {
+        let claims: Vec<String> = view
+            .rp_outputs
+            .iter()
+            .map(|(c, produced)| {
+                if *produced {
+                    c.clone()
+                } else {
+                    format!("{c} (never produced)")
+                }
+            })
+            .collect();
+        let node = format!("{prefix}rp");
+        graph.node(&node, &claims, Shape::Claims);
+        let send = view
+            .steps
+            .iter()
+            .rposition(|s| s.step_type.eq_ignore_ascii_case("SendClaims"))
+            .or_else(|| view.steps.len().checked_sub(1));
+        if let Some(i) = send {
+            graph.edge(&format!("{prefix}s{i}"), &node, Some("sends"), Edge::Flow);
+        }
+    }
+    graph.lines.join("\n")
+}
+
+/// Renders the relying party of `path` (if any) in `format`; `display` names the file.
+pub fn render(workspace: &Workspace, path: &Path, display: &str, format: Format) -> Option<String> {
+    let view = view(workspace, path)?;
+    Some(match format {
+        Format::Text => text(&view, display),
+        Format::Json => {
+            serde_json::to_string_pretty(&journeys_json(workspace, path)).unwrap_or_default()
+        }
+        Format::Mermaid => format!(
+            "flowchart TD\n%% {}\n{}\n",
+            display.replace('\n', " "),
+            graph(&view, display, true, 0)
+        ),
+        Format::Dot => format!(
+            "// {}\ndigraph journey {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n{}\n}}\n",
+            display.replace('\n', " "),
+            indent(&graph(&view, display, false, 0))
+        ),
+    })
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `journeys`: prints each relying party's effective journey. Returns the exit code
+/// (0, or 1 when no file has a relying party).
+pub fn journeys_command(
+    paths: &[PathBuf],
+    bases: &[PathBuf],
+    format: Format,
+    out: &mut impl Write,
+) -> Result<i32, crate::cli::UsageError> {
+    if paths.is_empty() {
+        return Err(crate::cli::UsageError(
+            "journeys needs at least one file or folder".to_owned(),
+        ));
+    }
+    let (workspace, display, _) = crate::cli::load(paths, bases)?;
+    let mut shown = 0;
+    let mut json_items = Vec::new();
+    for path in workspace.reported_paths() {
+        let name = display
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| path.display().to_string());
+        match format {
+            Format::Json => {
+                let value = journeys_json(&workspace, &path);
+                if !value["relyingParty"].is_null() {
+                    let mut value = value;
+                    value["file"] = Value::String(name);
+                    json_items.push(value);
+                    shown += 1;
+                }
+            }
+            _ => {
+                if let Some(text) = render(&workspace, &path, &name, format) {
+                    let _ = writeln!(out, "{text}");
+                    shown += 1;
+                }
+            }
+        }
+    }
+    if format == Format::Json {
+        let text = serde_json::to_string_pretty(&Value::Array(json_items))
+            .unwrap_or_else(|_| "[]".to_owned());
+        let _ = writeln!(out, "{text}");
+    }
+    if shown == 0 {
+        eprintln!("b2c-lsp: no relying party found under the given paths");
+        return Ok(1);
+    }
+    Ok(0)
+}
