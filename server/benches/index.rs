@@ -159,4 +159,34 @@ fn main() {
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3,
     );
+    // Where the time of one such step goes.
+    let affected = workspace.dependents(&target);
+    let time = |work: &dyn Fn()| {
+        let start = Instant::now();
+        for _ in 0..50 {
+            work();
+        }
+        start.elapsed().as_secs_f64() * 1e3 / 50.0
+    };
+    let reparse = time(&|| {
+        workspace.set_file(target.clone(), Arc::from(original.as_str()), false);
+    });
+    let journeys = time(&|| {
+        for path in &affected {
+            std::hint::black_box(b2c_lsp::journeys::journey_diagnostics(&workspace, path));
+        }
+    });
+    let catalog = time(&|| {
+        for path in &affected {
+            std::hint::black_box(b2c_lsp::ide::catalog_diagnostics(&workspace, path));
+        }
+    });
+    let all = time(&|| {
+        for path in &affected {
+            std::hint::black_box(file_diagnostics(&workspace, path));
+        }
+    });
+    println!(
+        "  of which: re-index {reparse:.3} ms; diagnostics {all:.3} ms (journey analysis {journeys:.3} ms, catalog checks {catalog:.3} ms)"
+    );
 }

@@ -91,6 +91,16 @@ pub fn id_key(id: &str) -> String {
     id.trim().to_lowercase()
 }
 
+/// Whether two ids are the same id for B2C (case-insensitive), without allocating.
+pub fn ids_match(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
 /// Something a file defines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {

@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::summary::{ClaimUse, Located, MetadataItem, TechnicalProfileSummary};
+use std::sync::Arc;
+
+use super::summary::{ClaimUse, Located, MetadataItem};
+use super::workspace::FileData;
 use super::{id_key, SymbolKind, Workspace};
 
 /// One piece of the merged profile, with the file it comes from.
@@ -49,18 +52,19 @@ impl EffectiveProfile {
     }
 }
 
-/// The same-Id profiles visible from `path`, most basic (farthest ancestor) first.
-fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(PathBuf, TechnicalProfileSummary)> {
+/// The same-Id profiles visible from `path`, most basic (farthest ancestor) first: each as
+/// its file and the index of the profile in that file's summary.
+fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(Arc<FileData>, usize)> {
     let mut out = Vec::new();
     for resolved in workspace.resolve(path, SymbolKind::TechnicalProfile, id) {
         if let Some(file) = workspace.file(&resolved.path) {
-            for tp in &file.summary.technical_profiles {
-                if !tp.in_relying_party
-                    && id_key(&tp.id) == id_key(id)
-                    && tp.id_range == resolved.definition.id_range
-                {
-                    out.push((resolved.path.clone(), tp.clone()));
-                }
+            // Within one file, the id's range identifies the profile.
+            if let Some(index) =
+                file.summary.technical_profiles.iter().position(|tp| {
+                    !tp.in_relying_party && tp.id_range == resolved.definition.id_range
+                })
+            {
+                out.push((file, index));
             }
         }
     }
@@ -95,7 +99,10 @@ fn build(
         ..Default::default()
     };
     // The include, if any part sets one (the most derived part wins).
-    let include = parts.iter().rev().find_map(|(_, tp)| tp.include.clone());
+    let include = parts
+        .iter()
+        .rev()
+        .find_map(|(file, i)| file.summary.technical_profiles[*i].include.clone());
     if let Some(include) = include {
         if let Some(included) = build(workspace, path, &include.text, visiting) {
             profile = EffectiveProfile {
@@ -110,7 +117,9 @@ fn build(
             profile.includes.push(include.text.clone());
         }
     }
-    for (file, tp) in &parts {
+    for (data, index) in &parts {
+        let file = &data.path;
+        let tp = &data.summary.technical_profiles[*index];
         let sourced = |v: &Vec<ClaimUse>| {
             v.iter()
                 .map(|c| Sourced {
@@ -160,7 +169,7 @@ fn build(
             .cryptographic_keys
             .extend(located(&tp.cryptographic_keys));
     }
-    profile.definitions = parts.iter().rev().map(|(p, _)| p.clone()).collect();
+    profile.definitions = parts.iter().rev().map(|(f, _)| f.path.clone()).collect();
     visiting.pop();
     Some(profile)
 }

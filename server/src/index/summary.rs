@@ -183,15 +183,15 @@ impl Summary {
     }
 
     pub fn technical_profile(&self, id: &str) -> Option<&TechnicalProfileSummary> {
-        let key = id_key(id);
         self.technical_profiles
             .iter()
-            .find(|tp| !tp.in_relying_party && id_key(&tp.id) == key)
+            .find(|tp| !tp.in_relying_party && super::ids_match(&tp.id, id))
     }
 
     pub fn transformation(&self, id: &str) -> Option<&TransformationSummary> {
-        let key = id_key(id);
-        self.transformations.iter().find(|ct| id_key(&ct.id) == key)
+        self.transformations
+            .iter()
+            .find(|ct| super::ids_match(&ct.id, id))
     }
 }
 

@@ -3,6 +3,9 @@
 //! a file's chain, and incremental bookkeeping of what an edit invalidates.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -22,6 +25,8 @@ pub struct FileData {
     pub summary: Summary,
     /// From an extra base location: an ancestor only, never reported on.
     pub base_only: bool,
+    /// Facts that analyses derive from this file alone, computed once per version of it.
+    memo: std::sync::Mutex<HashMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 impl FileData {
@@ -36,7 +41,30 @@ impl FileData {
             line_index,
             summary,
             base_only,
+            memo: Default::default(),
         }
+    }
+
+    /// A fact derived from this file alone, built on first use and kept for as long as this
+    /// version of the file is. `key` names the fact; it must always be used with the same `T`.
+    pub fn memo<T: Send + Sync + 'static>(
+        &self,
+        key: &'static str,
+        build: impl FnOnce(&FileData) -> T,
+    ) -> Arc<T> {
+        if let Some(found) = self.memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+            if let Ok(found) = found.downcast::<T>() {
+                return found;
+            }
+        }
+        let built = Arc::new(build(self));
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert(
+                key,
+                Arc::clone(&built) as Arc<dyn std::any::Any + Send + Sync>,
+            );
+        }
+        built
     }
 }
 
@@ -65,13 +93,17 @@ impl Chain {
 struct Graph {
     /// Lower-cased PolicyId -> the files that claim it.
     by_policy_id: HashMap<String, Vec<PathBuf>>,
-    chains: HashMap<PathBuf, Arc<Chain>>,
+    chains: FxHashMap<OsString, Arc<Chain>>,
+    /// For each file, the files whose chain includes it (itself included), sorted.
+    dependents: FxHashMap<OsString, Vec<PathBuf>>,
 }
 
 /// All policy files of the workspace.
 #[derive(Debug, Default)]
 pub struct Workspace {
-    files: DashMap<PathBuf, Arc<FileData>>,
+    /// Keyed by the path's bytes: hashing and comparing a `Path` parses its components,
+    /// which showed up in profiles of every keystroke.
+    files: DashMap<OsString, Arc<FileData>, FxBuildHasher>,
     graph: RwLock<Arc<Graph>>,
     graph_dirty: std::sync::atomic::AtomicBool,
 }
@@ -122,15 +154,15 @@ impl Workspace {
         if before != after {
             // A new file, a changed PolicyId or BasePolicy can re-route any chain.
             match after {
-                Some(_) => self.files.insert(path, data),
-                None => self.files.remove(&path).map(|(_, f)| f),
+                Some(_) => self.files.insert(path.into_os_string(), data),
+                None => self.files.remove(path.as_os_str()).map(|(_, f)| f),
             };
             self.graph_dirty
                 .store(true, std::sync::atomic::Ordering::SeqCst);
             return self.all_paths();
         }
         // The chains stay as they are: only the files that see this one are affected.
-        self.files.insert(path.clone(), data);
+        self.files.insert(path.clone().into_os_string(), data);
         let mut affected = self.dependents(&path);
         if !affected.contains(&path) {
             affected.push(path);
@@ -140,7 +172,7 @@ impl Workspace {
 
     /// Removes a file. Returns the files whose diagnostics may have changed.
     pub fn remove_file(&self, path: &Path) -> Vec<PathBuf> {
-        if self.files.remove(path).is_some() {
+        if self.files.remove(path.as_os_str()).is_some() {
             self.graph_dirty
                 .store(true, std::sync::atomic::Ordering::SeqCst);
             self.all_paths()
@@ -150,15 +182,17 @@ impl Workspace {
     }
 
     fn graph_key(&self, path: &Path) -> Option<GraphKey> {
-        self.files.get(path).map(|file| graph_key_of(&file))
+        self.files
+            .get(path.as_os_str())
+            .map(|file| graph_key_of(&file))
     }
 
     pub fn file(&self, path: &Path) -> Option<Arc<FileData>> {
-        self.files.get(path).map(|f| Arc::clone(&f))
+        self.files.get(path.as_os_str()).map(|f| Arc::clone(&f))
     }
 
     pub fn all_paths(&self) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = self.files.iter().map(|f| f.key().clone()).collect();
+        let mut paths: Vec<PathBuf> = self.files.iter().map(|f| f.path.clone()).collect();
         paths.sort();
         paths
     }
@@ -169,7 +203,7 @@ impl Workspace {
             .files
             .iter()
             .filter(|f| !f.base_only)
-            .map(|f| f.key().clone())
+            .map(|f| f.path.clone())
             .collect();
         paths.sort();
         paths
@@ -187,11 +221,6 @@ impl Workspace {
         if self
             .graph_dirty
             .swap(false, std::sync::atomic::Ordering::SeqCst)
-            || self
-                .graph
-                .read()
-                .map(|g| g.chains.len() != self.files.len())
-                .unwrap_or(true)
         {
             let graph = Arc::new(self.build_graph());
             if let Ok(mut slot) = self.graph.write() {
@@ -214,14 +243,14 @@ impl Workspace {
                 by_policy_id
                     .entry(id_key(&id.text))
                     .or_default()
-                    .push(file.key().clone());
+                    .push(file.path.clone());
             }
             bases.insert(
-                file.key().clone(),
+                file.path.clone(),
                 file.summary.base_policy.as_ref().map(|b| b.text.clone()),
             );
             if file.base_only {
-                base_only.insert(file.key().clone());
+                base_only.insert(file.path.clone());
             }
         }
         for candidates in by_policy_id.values_mut() {
@@ -252,7 +281,7 @@ impl Workspace {
             let first = tied.first()?.clone();
             Some((first, (tied.len() > 1).then_some(tied)))
         };
-        let mut chains = HashMap::new();
+        let mut chains = FxHashMap::default();
         for path in bases.keys() {
             let mut chain = Chain {
                 files: vec![path.clone()],
@@ -278,30 +307,43 @@ impl Workspace {
                     }
                 }
             }
-            chains.insert(path.clone(), Arc::new(chain));
+            chains.insert(path.clone().into_os_string(), Arc::new(chain));
+        }
+        let mut dependents: FxHashMap<OsString, Vec<PathBuf>> = FxHashMap::default();
+        for (path, chain) in &chains {
+            for ancestor in &chain.files {
+                dependents
+                    .entry(ancestor.clone().into_os_string())
+                    .or_default()
+                    .push(PathBuf::from(path));
+            }
+        }
+        for list in dependents.values_mut() {
+            list.sort();
         }
         Graph {
             by_policy_id,
             chains,
+            dependents,
         }
     }
 
     /// The BasePolicy chain of a file (empty when the file is unknown).
     pub fn chain(&self, path: &Path) -> Arc<Chain> {
-        self.graph().chains.get(path).cloned().unwrap_or_default()
+        self.graph()
+            .chains
+            .get(path.as_os_str())
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// The files whose chain includes `path` (itself included).
+    /// The files whose chain includes `path` (itself included), sorted.
     pub fn dependents(&self, path: &Path) -> Vec<PathBuf> {
-        let graph = self.graph();
-        let mut out: Vec<PathBuf> = graph
-            .chains
-            .iter()
-            .filter(|(_, chain)| chain.files.iter().any(|f| f == path))
-            .map(|(p, _)| p.clone())
-            .collect();
-        out.sort();
-        out
+        self.graph()
+            .dependents
+            .get(path.as_os_str())
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The files that claim a PolicyId.

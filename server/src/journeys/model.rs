@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use syntax::ast::{AstNode, Element};
 use syntax::TextRange;
@@ -13,7 +14,7 @@ use syntax::TextRange;
 use crate::catalog;
 use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::summary::{Located, Step, TechnicalProfileSummary};
-use crate::index::{id_key, SymbolKind, Workspace};
+use crate::index::{id_key, FileData, SymbolKind, Workspace};
 
 /// Where one same-Id journey element of the chain is written.
 #[derive(Debug, Clone)]
@@ -139,11 +140,8 @@ pub struct FileExtras {
     pub profile_display_controls: HashMap<String, Vec<String>>,
 }
 
-fn extras_of(workspace: &Workspace, path: &Path) -> FileExtras {
+fn extras_of(file: &FileData) -> FileExtras {
     let mut extras = FileExtras::default();
-    let Some(file) = workspace.file(path) else {
-        return extras;
-    };
     let Some(root) = file.parse.document().root_element() else {
         return extras;
     };
@@ -282,8 +280,9 @@ impl ProfileClaims {
 
     /// Whether the profile adds `claim` (case-insensitive).
     pub fn adds_claim(&self, claim: &str) -> bool {
-        let key = id_key(claim);
-        self.adds.iter().any(|a| id_key(&a.claim) == key)
+        self.adds
+            .iter()
+            .any(|a| crate::index::ids_match(&a.claim, claim))
     }
 }
 
@@ -291,7 +290,7 @@ impl ProfileClaims {
 pub struct Context<'w> {
     pub workspace: &'w Workspace,
     pub path: PathBuf,
-    extras: RefCell<HashMap<PathBuf, Rc<FileExtras>>>,
+    extras: RefCell<HashMap<PathBuf, Arc<FileExtras>>>,
     profiles: RefCell<HashMap<String, Rc<ProfileClaims>>>,
     journeys: RefCell<JourneyCache>,
 }
@@ -319,14 +318,17 @@ impl<'w> Context<'w> {
         files
     }
 
-    pub fn extras(&self, path: &Path) -> Rc<FileExtras> {
+    pub fn extras(&self, path: &Path) -> Arc<FileExtras> {
         if let Some(extras) = self.extras.borrow().get(path) {
-            return Rc::clone(extras);
+            return Arc::clone(extras);
         }
-        let extras = Rc::new(extras_of(self.workspace, path));
+        let extras = match self.workspace.file(path) {
+            Some(file) => file.memo("journeys::FileExtras", extras_of),
+            None => Arc::new(FileExtras::default()),
+        };
         self.extras
             .borrow_mut()
-            .insert(path.to_owned(), Rc::clone(&extras));
+            .insert(path.to_owned(), Arc::clone(&extras));
         extras
     }
 

@@ -132,3 +132,38 @@ pub fn outline(file: &FileData, node: &OutlineNode) -> lsp::DocumentSymbol {
         children: Some(node.children.iter().map(|c| outline(file, c)).collect()),
     }
 }
+
+pub fn completion(file: &FileData, proposal: crate::ide::Completion) -> lsp::CompletionItem {
+    use crate::ide::CompletionKind as Kind;
+    let kind = match proposal.kind {
+        Kind::Element => lsp::CompletionItemKind::CLASS,
+        Kind::Attribute => lsp::CompletionItemKind::PROPERTY,
+        Kind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+        Kind::Reference => lsp::CompletionItemKind::REFERENCE,
+        Kind::MetadataKey => lsp::CompletionItemKind::FIELD,
+        Kind::Method => lsp::CompletionItemKind::FUNCTION,
+        Kind::Resolver => lsp::CompletionItemKind::VARIABLE,
+        Kind::Setting => lsp::CompletionItemKind::CONSTANT,
+    };
+    lsp::CompletionItem {
+        label: proposal.label,
+        kind: Some(kind),
+        detail: proposal.detail,
+        documentation: proposal.documentation.map(|value| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value,
+            })
+        }),
+        insert_text_format: Some(if proposal.is_snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: file_range(file, proposal.replace_range),
+            new_text: proposal.insert_text,
+        })),
+        ..Default::default()
+    }
+}

@@ -35,6 +35,7 @@ pub fn run() -> ExitCode {
     runtime.block_on(async {
         let (service, socket) = LspService::build(Backend::new)
             .custom_method("b2c-lsp/policyChain", Backend::policy_chain)
+            .custom_method("b2c-lsp/journeys", Backend::journeys)
             .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
@@ -101,6 +102,18 @@ impl Backend {
             .collect()
     }
 
+    /// The effective journeys of a relying-party file, as `b2c-lsp journeys --format json`.
+    async fn journeys(&self, params: PolicyChainParams) -> Result<Option<Value>> {
+        let Some((path, _)) = self.file(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        self.state.sync_all_open();
+        let value = guarded("b2c-lsp/journeys", || {
+            crate::journeys::journeys_json(&self.state.workspace, &path)
+        })?;
+        Ok(Some(value))
+    }
+
     async fn policy_chain(&self, params: PolicyChainParams) -> Result<Option<Value>> {
         let Some((path, file)) = self.file(&params.text_document.uri).await else {
             return Ok(None);
@@ -153,6 +166,16 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![
+                        "<".to_owned(),
+                        "\"".to_owned(),
+                        "{".to_owned(),
+                        ":".to_owned(),
+                    ]),
+                    ..Default::default()
+                }),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
@@ -317,6 +340,57 @@ impl LanguageServer for Backend {
             changes: Some(changes),
             ..Default::default()
         }))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let Some((path, file, offset)) = self.at(&params.text_document_position_params).await
+        else {
+            return Ok(None);
+        };
+        let workspace = &self.state.workspace;
+        let (journey, language) = guarded("hover", || {
+            (
+                crate::journeys::journey_hover(workspace, &path, offset),
+                crate::ide::hover(workspace, &path, offset),
+            )
+        })?;
+        // Both can speak about one spot (a claim in a journey's profile): show both.
+        let (range, markdown) = match (journey, language) {
+            (Some((range, flow)), Some(docs)) => (
+                docs.range.cover(range),
+                format!("{}\n\n---\n\n{flow}", docs.markdown),
+            ),
+            (Some((range, flow)), None) => (range, flow),
+            (None, Some(docs)) => (docs.range, docs.markdown),
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(convert::file_range(&file, range)),
+        }))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let Some((path, file, offset)) = self.at(&params.text_document_position).await else {
+            return Ok(None);
+        };
+        let proposals = guarded("completion", || {
+            crate::ide::completion(&self.state.workspace, &path, offset)
+        })?;
+        if proposals.is_empty() {
+            return Ok(None);
+        }
+        let items = proposals
+            .into_iter()
+            .map(|p| convert::completion(&file, p))
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        })))
     }
 
     async fn document_symbol(
