@@ -10,12 +10,18 @@ use syntax::{LineIndex, TextRange};
 
 use crate::diagnostics::{file_diagnostics, Diagnostic, Severity};
 use crate::files::{decode, xml_files};
-use crate::index::Workspace;
+use crate::index::{FileData, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// `path:line:col: severity[code]: message` lines and a summary.
     Text,
+    /// An array of findings with 0-based LSP positions.
     Json,
+    /// A SARIF 2.1.0 log (for GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`), which annotate the diff.
+    Github,
 }
 
 /// A diagnostic ready to print: where, in the terms a person or a tool reads.
@@ -24,6 +30,7 @@ struct Finding {
     start: (u32, u32),
     end: (u32, u32),
     human: (u32, u32),
+    human_end: (u32, u32),
     severity: Severity,
     code: &'static str,
     message: String,
@@ -45,6 +52,7 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
     let mut display = HashMap::new();
     let mut undecodable = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut texts: Vec<(PathBuf, String, bool)> = Vec::new();
     for (roots, base_only) in [(paths, false), (bases, true)] {
         for root in roots {
             if !root.exists() {
@@ -67,16 +75,48 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
                 };
                 display.insert(key.clone(), file.display().to_string());
                 match decode(bytes) {
-                    Ok(text) => {
-                        workspace.set_file(key, Arc::from(text), base_only);
-                    }
+                    Ok(text) => texts.push((key, text, base_only)),
                     Err(e) if !base_only => undecodable.push((key, e.message)),
                     Err(_) => {}
                 }
             }
         }
     }
+    let parsed = in_parallel(texts, |(key, text, base_only)| {
+        FileData::new(key, Arc::from(text), base_only)
+    });
+    for data in parsed {
+        workspace.insert(data);
+    }
     Ok((workspace, display, undecodable))
+}
+
+/// Maps `items` with `work` on all cores (the order of the results is not kept).
+pub fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    let mut chunks: Vec<Vec<T>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        chunks[i % threads].push(item);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Runs `check`; returns the process exit code.
@@ -100,25 +140,26 @@ pub fn check(
             start: (0, 0),
             end: (0, 0),
             human: (1, 1),
+            human_end: (1, 1),
             severity: Severity::Error,
             code: "not-utf8",
             message: message.clone(),
         });
     }
-    for path in workspace.reported_paths() {
+    // Work out the chains once, before the threads share them.
+    let _ = workspace.chain(Path::new(""));
+    let reported = workspace.reported_paths();
+    files_checked += reported.len();
+    let per_file = in_parallel(reported, |path| {
         let Some(file) = workspace.file(&path) else {
-            continue;
+            return Vec::new();
         };
-        files_checked += 1;
-        for diagnostic in file_diagnostics(&workspace, &path) {
-            findings.push(finding(
-                &display[&path],
-                &file.text,
-                &file.line_index,
-                &diagnostic,
-            ));
-        }
-    }
+        file_diagnostics(&workspace, &path)
+            .iter()
+            .map(|d| finding(&display[&path], &file.text, &file.line_index, d))
+            .collect::<Vec<Finding>>()
+    });
+    findings.extend(per_file.into_iter().flatten());
     findings.sort_by(|a, b| (&a.display, a.start).cmp(&(&b.display, b.start)));
     let errors = findings
         .iter()
@@ -132,6 +173,16 @@ pub fn check(
         // A closed pipe (e.g. `| head`) is not an error of the check.
         let _ = out.write_all(text.as_bytes());
     };
+    let summary = format!(
+        "{} {}, {} {}, {} other in {} policy {}\n",
+        errors,
+        plural(errors, "error", "errors"),
+        warnings,
+        plural(warnings, "warning", "warnings"),
+        findings.len() - errors - warnings,
+        files_checked,
+        plural(files_checked, "file", "files"),
+    );
     match format {
         Format::Text => {
             for f in &findings {
@@ -148,19 +199,18 @@ pub fn check(
                     ),
                 );
             }
-            write(
-                out,
-                format!(
-                    "{} {}, {} {}, {} other in {} policy {}\n",
-                    errors,
-                    plural(errors, "error", "errors"),
-                    warnings,
-                    plural(warnings, "warning", "warnings"),
-                    findings.len() - errors - warnings,
-                    files_checked,
-                    plural(files_checked, "file", "files"),
-                ),
-            );
+            write(out, summary);
+        }
+        Format::Github => {
+            for f in &findings {
+                write(out, github_command(f));
+            }
+            write(out, summary);
+        }
+        Format::Sarif => {
+            let text =
+                serde_json::to_string_pretty(&sarif(&findings)).unwrap_or_else(|_| "{}".to_owned());
+            write(out, format!("{text}\n"));
         }
         Format::Json => {
             let array: Vec<serde_json::Value> = findings
@@ -185,6 +235,145 @@ pub fn check(
     Ok(if errors > 0 { 1 } else { 0 })
 }
 
+/// One GitHub Actions workflow command, e.g.
+/// `::error file=a.xml,line=3,col=5,endLine=3,endColumn=9,title=code::message`.
+fn github_command(f: &Finding) -> String {
+    let command = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "notice",
+    };
+    format!(
+        "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        github_property(&forward_slashes(&f.display)),
+        f.human.0,
+        f.human.1,
+        f.human_end.0,
+        f.human_end.1,
+        github_property(f.code),
+        github_data(&f.message),
+    )
+}
+
+/// Escapes the message of a workflow command (the runner decodes these).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command, where `,` and `:` are delimiters too.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn forward_slashes(path: &str) -> String {
+    if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The SARIF `artifactLocation.uri` of a displayed path: a relative URI reference (resolved
+/// against the folder the check ran in) when the path is relative or under the current
+/// folder, else an absolute `file://` URI. Characters outside the unreserved set and `/` are
+/// percent-encoded.
+fn sarif_uri(display: &str) -> String {
+    let path = forward_slashes(display);
+    let mut relative = path.as_str();
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|dir| forward_slashes(&dir.to_string_lossy()));
+    if let Some(rest) = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd))
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        relative = rest;
+    }
+    while let Some(rest) = relative.strip_prefix("./") {
+        relative = rest;
+    }
+    let encoded: String = relative
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    if relative.starts_with('/') {
+        format!("file://{encoded}")
+    } else if relative.len() > 1 && relative.as_bytes()[1] == b':' {
+        // A Windows drive path.
+        format!("file:///{encoded}")
+    } else {
+        encoded
+    }
+}
+
+/// A SARIF 2.1.0 log of the findings: one run, one rule per code seen, 1-based positions
+/// with columns counted in characters (as the text format does).
+fn sarif(findings: &[Finding]) -> serde_json::Value {
+    let mut codes: Vec<&'static str> = findings.iter().map(|f| f.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|code| {
+            serde_json::json!({
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": code},
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info | Severity::Hint => "note",
+            };
+            serde_json::json!({
+                "ruleId": f.code,
+                "ruleIndex": codes.binary_search(&f.code).unwrap_or(0),
+                "level": level,
+                "message": {"text": f.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": sarif_uri(&f.display)},
+                        "region": {
+                            "startLine": f.human.0,
+                            "startColumn": f.human.1,
+                            "endLine": f.human_end.0,
+                            "endColumn": f.human_end.1,
+                        },
+                    },
+                }],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "b2c-lsp",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
@@ -201,11 +390,13 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
     };
     let (start, end) = position(d.range);
     let human = index.to_human(text, d.range.start().into());
+    let human_end = index.to_human(text, d.range.end().into());
     Finding {
         display: display.to_owned(),
         start,
         end,
         human: (human.line, human.col),
+        human_end: (human_end.line, human_end.col),
         severity: d.severity,
         code: d.code,
         message: d.message.clone(),

@@ -237,3 +237,58 @@ fn a_burst_of_changes_applies_in_order() {
         .is_none());
     assert_eq!(session.shutdown(), Some(0));
 }
+
+#[test]
+fn hover_completion_and_journeys_over_stdio() {
+    let scratch = Scratch::new("ide");
+    let base = scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    let init = session.initialize(&scratch.root, json!({}));
+    assert_eq!(init["capabilities"]["hoverProvider"], json!(true));
+    session.open(&ext, EXTENSIONS);
+
+    // Hover on a claim reference in the extensions file describes the base's ClaimType.
+    let at = position_of(EXTENSIONS, r#""displayName""#, 3);
+    let hover = session.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("markdown hover");
+    assert!(markdown.contains("displayName"), "{markdown}");
+    assert!(markdown.contains("string"), "{markdown}");
+
+    // Metadata-key completion inside a half-typed Item of the extensions-file profile,
+    // whose protocol (self-asserted) comes from the base.
+    let typed = EXTENSIONS.replace(
+        "        <TechnicalProfile Id=\"TP-Collect\">\n",
+        "        <TechnicalProfile Id=\"TP-Collect\">\n          <Metadata>\n            <Item Key=\"\n          </Metadata>\n",
+    );
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&ext), "version": 2}, "contentChanges": [{"text": typed}]}),
+    );
+    let at = position_of(&typed, "<Item Key=\"", "<Item Key=\"".len());
+    let completion = session.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .expect("completion items")
+        .iter()
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"ContentDefinitionReferenceId"),
+        "{labels:?}"
+    );
+
+    // The journeys request answers for a file without a relying party with a null view.
+    let journeys = session.request(
+        "b2c-lsp/journeys",
+        json!({"textDocument": {"uri": uri(&base)}}),
+    );
+    assert_eq!(journeys["relyingParty"], Value::Null);
+    assert_eq!(session.shutdown(), Some(0));
+}

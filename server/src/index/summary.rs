@@ -437,11 +437,8 @@ impl Collector<'_> {
         let Some(name) = element.name() else { return };
         let name = name.local();
         let parent = element.parent_element();
-        let parent_name = parent
-            .as_ref()
-            .and_then(|p| p.name())
-            .map(|n| n.local().to_owned());
-        let parent_name = parent_name.as_deref().unwrap_or("");
+        let parent_name = parent.as_ref().and_then(|p| p.name());
+        let parent_name = parent_name.as_ref().map_or("", |n| n.local());
 
         // Definitions.
         if let Some(&(_, _, kind)) = DEFINITION_SITES

@@ -159,7 +159,7 @@ impl Workspace {
             };
             self.graph_dirty
                 .store(true, std::sync::atomic::Ordering::SeqCst);
-            return self.all_paths();
+            return self.files.iter().map(|f| f.path.clone()).collect();
         }
         // The chains stay as they are: only the files that see this one are affected.
         self.files.insert(path.clone().into_os_string(), data);
@@ -168,6 +168,19 @@ impl Workspace {
             affected.push(path);
         }
         affected
+    }
+
+    /// Adds or replaces a file built elsewhere (e.g. parsed on another thread), without
+    /// working out what it affects: for loading many files at once.
+    pub fn insert(&self, data: FileData) {
+        if data.summary.is_policy {
+            self.files
+                .insert(data.path.clone().into_os_string(), Arc::new(data));
+        } else {
+            self.files.remove(data.path.as_os_str());
+        }
+        self.graph_dirty
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Removes a file. Returns the files whose diagnostics may have changed.
