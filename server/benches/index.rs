@@ -171,6 +171,13 @@ fn main() {
     let reparse = time(&|| {
         workspace.set_file(target.clone(), Arc::from(original.as_str()), false);
     });
+    let parse_only = time(&|| {
+        std::hint::black_box(syntax::parse(&original));
+    });
+    let parsed = syntax::parse(&original);
+    let summarize_only = time(&|| {
+        std::hint::black_box(b2c_lsp::index::summarize(&parsed));
+    });
     let journeys = time(&|| {
         for path in &affected {
             std::hint::black_box(b2c_lsp::journeys::journey_diagnostics(&workspace, path));
@@ -187,6 +194,6 @@ fn main() {
         }
     });
     println!(
-        "  of which: re-index {reparse:.3} ms; diagnostics {all:.3} ms (journey analysis {journeys:.3} ms, catalog checks {catalog:.3} ms)"
+        "  of which: re-index {reparse:.3} ms (parse {parse_only:.3} ms, summary {summarize_only:.3} ms); diagnostics {all:.3} ms (journey analysis {journeys:.3} ms, catalog checks {catalog:.3} ms)"
     );
 }

@@ -373,6 +373,7 @@ fn include_cycles(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>)
         let Some(include) = &tp.include else { continue };
         let start = id_key(&tp.id);
         let mut seen = vec![start.clone()];
+        let mut names = vec![tp.id.clone()];
         let mut next = include.text.clone();
         let mut steps = 0;
         while steps < 64 {
@@ -386,7 +387,7 @@ fn include_cycles(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>)
                     format!(
                         "TechnicalProfile \"{}\" includes itself through the chain {} -> {}",
                         tp.id,
-                        seen.join(" -> "),
+                        names.join(" -> "),
                         next
                     ),
                 ));
@@ -396,6 +397,7 @@ fn include_cycles(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>)
                 break;
             }
             seen.push(key);
+            names.push(next.clone());
             // The include of a profile can be set in any policy of the chain.
             let mut following = None;
             for resolved in workspace.resolve(path, SymbolKind::TechnicalProfile, &next) {

@@ -292,3 +292,58 @@ fn hover_completion_and_journeys_over_stdio() {
     assert_eq!(journeys["relyingParty"], Value::Null);
     assert_eq!(session.shutdown(), Some(0));
 }
+
+#[test]
+fn closed_files_follow_the_disk_and_definitions_list_every_policy() {
+    let scratch = Scratch::new("watch");
+    let base = scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, EXTENSIONS);
+
+    // The TechnicalProfile is defined in both files: both definitions, nearest first.
+    let reference = EXTENSIONS.replace(
+        "          </OutputClaims>",
+        "          </OutputClaims>\n          <ValidationTechnicalProfiles>\n            <ValidationTechnicalProfile ReferenceId=\"TP-Collect\" />\n          </ValidationTechnicalProfiles>",
+    );
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&ext), "version": 2}, "contentChanges": [{"text": reference}]}),
+    );
+    let at = position_of(&reference, r#"ReferenceId="TP-Collect""#, 14);
+    let definition = session.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    let targets: Vec<&str> = definition
+        .as_array()
+        .expect("two targets")
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, vec![uri(&ext).as_str(), uri(&base).as_str()]);
+
+    // The base is closed: a change on disk, announced by the client, reaches the child.
+    let broken = BASE.replace(
+        r#"<ClaimType Id="displayName">"#,
+        r#"<ClaimType Id="fullName">"#,
+    );
+    std::fs::write(&base, &broken).expect("write base");
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&base), "type": 2}]}),
+    );
+    let diagnostics = session.diagnostics_for(&ext, |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), vec!["undefined-claim-type"]);
+
+    // Deleted: the child's base is gone, so it gets the missing-base warning instead.
+    std::fs::remove_file(&base).expect("delete base");
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&base), "type": 3}]}),
+    );
+    let diagnostics = session.diagnostics_for(&ext, |d| codes(d) == vec!["base-policy-missing"]);
+    assert_eq!(diagnostics[0]["severity"], json!(2));
+    assert_eq!(session.shutdown(), Some(0));
+}

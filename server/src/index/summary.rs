@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use syntax::ast::{AstNode, Element};
-use syntax::{Parse, TextRange};
+use syntax::ast::{AstNode, Element, Name, StartTag};
+use syntax::{Parse, SyntaxKind, TextRange};
 
 use super::{id_key, Definition, Reference, ReferenceScope, ReferenceSite, SymbolKind};
 
@@ -392,10 +392,25 @@ pub fn summarize(parse: &Parse) -> Summary {
     let mut collector = Collector {
         summary: &mut summary,
     };
-    for node in root.syntax().descendants() {
-        if let Some(element) = Element::cast(node) {
-            collector.element(&element);
+    // Depth-first over elements only, in document order; each element's children are
+    // walked once (the start tag and the child elements), which keeps red-node churn low.
+    let mut stack: Vec<(Element, Option<Name>)> = vec![(root, None)];
+    let mut children = Vec::new();
+    while let Some((element, parent_name)) = stack.pop() {
+        let mut start_tag = None;
+        for child in element.syntax().children() {
+            match child.kind() {
+                SyntaxKind::START_TAG => start_tag = StartTag::cast(child),
+                SyntaxKind::ELEMENT => children.extend(Element::cast(child)),
+                _ => {}
+            }
         }
+        let name = start_tag.as_ref().and_then(|t| t.name());
+        if let (Some(tag), Some(name)) = (&start_tag, &name) {
+            let parent_name = parent_name.as_ref().map_or("", |n| n.local());
+            collector.element(&element, tag, name.local(), parent_name);
+        }
+        stack.extend(children.drain(..).rev().map(|child| (child, name.clone())));
     }
     collector.duplicates();
     summary.by_key = HashMap::new();
@@ -433,23 +448,17 @@ impl Collector<'_> {
         });
     }
 
-    fn element(&mut self, element: &Element) {
-        let Some(name) = element.name() else { return };
-        let name = name.local();
-        let parent = element.parent_element();
-        let parent_name = parent.as_ref().and_then(|p| p.name());
-        let parent_name = parent_name.as_ref().map_or("", |n| n.local());
-
+    fn element(&mut self, element: &Element, start_tag: &StartTag, name: &str, parent_name: &str) {
         // Definitions.
         if let Some(&(_, _, kind)) = DEFINITION_SITES
             .iter()
             .find(|(e, p, _)| *e == name && *p == parent_name)
         {
-            self.definition(kind, element, parent.as_ref());
+            self.definition(kind, element, element.parent_element().as_ref());
         }
 
         // Attribute references: one pass over the attributes the element has.
-        for attribute in element.attributes() {
+        for attribute in start_tag.attributes() {
             let Some(attribute_name) = attribute.name() else {
                 continue;
             };

@@ -363,6 +363,9 @@ impl State {
     }
 
     fn reload_from_disk(&self, path: PathBuf) {
+        if self.verbose() {
+            self.log(format!("reloading {} from disk", path.display()));
+        }
         let in_roots = self
             .roots
             .read()
@@ -550,6 +553,9 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
             queue.insert(job);
         }
         let Some(state) = state.upgrade() else { return };
+        // Nothing is published before the first scan: a file checked without its bases
+        // would flash a false missing-base warning.
+        state.ready().await;
         if state.shutting_down.load(Ordering::SeqCst) {
             queue.clear();
             continue;

@@ -11,20 +11,37 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// The `b2c-lsp` binary built by `cargo test --workspace` next to this test.
+/// The `b2c-lsp` binary of this checkout, brought up to date first: testing this package
+/// alone would otherwise run whatever binary an earlier build left behind.
 pub fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile> folder");
-    let binary = dir.join(format!("b2c-lsp{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test --workspace` (or `cargo build -p b2c-lsp`)",
-        binary.display()
-    );
-    binary
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile> folder");
+            let release = dir.file_name().is_some_and(|n| n == "release");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut build = Command::new(cargo);
+            build.args(["build", "--quiet", "-p", "b2c-lsp", "--bin", "b2c-lsp"]);
+            if release {
+                build.arg("--release");
+            }
+            let status = build
+                .status()
+                .expect("run cargo build for the server binary");
+            assert!(status.success(), "building b2c-lsp failed");
+            let binary = dir.join(format!("b2c-lsp{}", std::env::consts::EXE_SUFFIX));
+            assert!(
+                binary.exists(),
+                "{} is missing after the build",
+                binary.display()
+            );
+            binary
+        })
+        .clone()
 }
 
 /// A scratch folder, removed when dropped.
@@ -115,7 +132,12 @@ impl Session {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // B2C_TEST_STDERR=1 shows the server's log while debugging a test.
+            .stderr(if std::env::var_os("B2C_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("start b2c-lsp");
         let stdout = child.stdout.take().expect("stdout");
@@ -136,6 +158,16 @@ impl Session {
             next_id: 1,
             backlog: Vec::new(),
         }
+    }
+
+    /// The server's process id (to read its memory use from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the server process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {

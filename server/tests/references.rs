@@ -1,0 +1,151 @@
+//! Data-driven tests of the index's reference diagnostics: each folder of
+//! `test_data/references/` is a small policy set written for one rule (and a clean one); its
+//! diagnostics are compared with `expected.txt` next to it. Refresh with
+//! `UPDATE_EXPECT=1 cargo test -p b2c-lsp --test references`.
+
+use std::path::{Path, PathBuf};
+
+use b2c_lsp::diagnostics::file_diagnostics;
+use b2c_lsp::index::Workspace;
+use expect_test::expect_file;
+
+/// The codes of the reference rules; other analyses' findings stay out of these snapshots.
+const CODES: &[&str] = &[
+    "syntax-error",
+    "missing-policy-id",
+    "base-policy-missing",
+    "base-policy-ambiguous",
+    "base-policy-cycle",
+    "undefined-claim-type",
+    "undefined-technical-profile",
+    "undefined-claims-transformation",
+    "undefined-content-definition",
+    "undefined-display-control",
+    "undefined-predicate",
+    "undefined-predicate-validation",
+    "undefined-localized-resources",
+    "undefined-user-journey",
+    "undefined-sub-journey",
+    "undefined-claims-exchange",
+    "case-mismatch",
+    "duplicate-definition",
+    "duplicate-metadata-key",
+    "include-cycle",
+    "include-claims-other-file",
+    "precondition-unknown-claim",
+    "precondition-literal-claim",
+    "localized-unknown-element",
+];
+
+fn dump(dir: &Path, workspace: &Workspace) -> String {
+    let mut out = String::new();
+    for path in workspace.reported_paths() {
+        let file = workspace.file(&path).expect("indexed");
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        for d in file_diagnostics(workspace, &path) {
+            if !CODES.contains(&d.code) {
+                continue;
+            }
+            let at = file.line_index.to_human(&file.text, d.range.start().into());
+            let text = &file.text[usize::from(d.range.start())..usize::from(d.range.end())];
+            out.push_str(&format!(
+                "{name}:{}:{}: {}[{}] {text:?}: {}\n",
+                at.line,
+                at.col,
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
+            for related in &d.related {
+                let rel = related
+                    .path
+                    .strip_prefix(dir)
+                    .unwrap_or(&related.path)
+                    .display()
+                    .to_string();
+                out.push_str(&format!("  related {rel}: {}\n", related.message));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(no findings)\n");
+    }
+    out
+}
+
+#[test]
+fn fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/references");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "expected the fixture cases");
+    for case in cases {
+        let (workspace, _, undecodable) =
+            b2c_lsp::cli::load(std::slice::from_ref(&case), &[]).expect("fixture loads");
+        assert!(undecodable.is_empty());
+        let actual = dump(&case, &workspace);
+        if case.ends_with("clean") {
+            assert_eq!(
+                actual, "(no findings)\n",
+                "the clean set must give no finding"
+            );
+        } else {
+            assert_ne!(
+                actual,
+                "(no findings)\n",
+                "{} must give findings",
+                case.display()
+            );
+        }
+        expect_file![case.join("expected.txt")].assert_eq(&actual);
+    }
+}
+
+/// An edit re-indexes one file and names exactly the files whose chain includes it; a
+/// changed PolicyId or BasePolicy can re-route chains, so then every file is named.
+#[test]
+fn incremental_edits_name_exactly_the_affected_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/references/nearest-candidate");
+    let (workspace, _, _) = b2c_lsp::cli::load(std::slice::from_ref(&dir), &[]).expect("fixture loads");
+    let base_a = std::path::absolute(dir.join("set-a/Base.xml")).expect("absolute");
+    let ext_a = std::path::absolute(dir.join("set-a/Ext.xml")).expect("absolute");
+    let text = |p: &Path| std::sync::Arc::<str>::from(std::fs::read_to_string(p).expect("fixture"));
+
+    // A content edit in set A's base: set A's two files, never set B's.
+    let edited = text(&base_a).replace(
+        "<DisplayName>onlyInA</DisplayName>",
+        "<DisplayName>Only in A</DisplayName>",
+    );
+    let mut affected = workspace.set_file(base_a.clone(), edited.into(), false);
+    affected.sort();
+    assert_eq!(affected, vec![base_a.clone(), ext_a.clone()]);
+
+    // A content edit in a leaf: only itself.
+    let edited = text(&ext_a).replace("TP-A", "TP-A2");
+    assert_eq!(
+        workspace.set_file(ext_a.clone(), edited.into(), false),
+        vec![ext_a.clone()]
+    );
+    assert_eq!(workspace.dependents(&ext_a), vec![ext_a.clone()]);
+
+    // A changed PolicyId re-routes chains: every file is named.
+    let edited = text(&base_a).replace("B2C_1A_F_Same_Base", "B2C_1A_F_Renamed");
+    assert_eq!(
+        workspace
+            .set_file(base_a.clone(), edited.into(), false)
+            .len(),
+        4
+    );
+    // Set A's extensions file now resolves to set B's base, the only candidate left.
+    let chain = workspace.chain(&ext_a);
+    assert!(chain.files[1].ends_with("set-b/Base.xml"), "{chain:?}");
+}
