@@ -347,3 +347,44 @@ fn closed_files_follow_the_disk_and_definitions_list_every_policy() {
     assert_eq!(diagnostics[0]["severity"], json!(2));
     assert_eq!(session.shutdown(), Some(0));
 }
+
+#[test]
+fn base_paths_setting_completes_the_chain() {
+    let scratch = Scratch::new("bases");
+    let base = scratch.write("starter/TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("work/TrustFrameworkExtensions.xml", EXTENSIONS);
+    let broken = EXTENSIONS.replace(r#""displayName""#, r#""displayNam""#);
+    std::fs::write(&ext, &broken).expect("write");
+    let mut session = Session::start();
+    // Only `work/` is the workspace; the starter pack comes in through basePaths.
+    let work = scratch.root.join("work");
+    session.initialize(
+        &work,
+        json!({"basePaths": [scratch.root.join("starter").display().to_string()]}),
+    );
+    session.open(&ext, &broken);
+    let diagnostics = session.diagnostics_for(&ext, |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), vec!["undefined-claim-type"]);
+    // References of the profile reach into the base location.
+    let at = position_of(&broken, r#"Id="TP-Collect""#, 5);
+    let refs = session.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at, "context": {"includeDeclaration": true}}),
+    );
+    let uris: Vec<&str> = refs
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&uri(&base).as_str()), "{uris:?}");
+
+    // Without the setting, the base is missing: one warning and no undefined reference.
+    session.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"b2cLsp": {"basePaths": []}}}),
+    );
+    let diagnostics = session.diagnostics_for(&ext, |d| codes(d) == vec!["base-policy-missing"]);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(session.shutdown(), Some(0));
+}
