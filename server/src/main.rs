@@ -21,7 +21,12 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on stdio (the default).
-    Serve,
+    Serve {
+        /// Accepted and ignored: stdio is the only transport, but clients such as
+        /// vscode-languageclient's stdio transport pass this flag.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
     /// Report diagnostics for every policy file under the given paths.
     Check {
         /// Output format.
@@ -55,7 +60,7 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match args.command {
-        None | Some(Command::Serve) => {
+        None | Some(Command::Serve { .. }) => {
             drop(out);
             return b2c_lsp::lsp::run();
         }

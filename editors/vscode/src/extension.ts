@@ -5,7 +5,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 import { readServerSettings, resolveServer, SECTION } from "./config";
 import { PolicyChainStatus, showPolicyChain } from "./policyChain";
@@ -23,8 +22,9 @@ function createClient(): LanguageClient {
   outputChannel.appendLine(`Starting ${server.command} serve (found via ${server.source})`);
   const executable: Executable = {
     command: server.command,
+    // No `transport`: with TransportKind.stdio vscode-languageclient would append `--stdio`
+    // to the arguments. Without it the client still talks over the process's stdio.
     args: ["serve"],
-    transport: TransportKind.stdio,
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const settings = readServerSettings();

@@ -1,0 +1,189 @@
+// End-to-end test of the extension in a real VS Code (code-server) driven by Chromium.
+// Started by run.sh, which installs code-server and the extension and sets:
+//   B2C_E2E_URL          workbench URL with ?folder=<workspace>
+//   B2C_E2E_WORKSPACE    the workspace folder (a copy of examples/ under examples/)
+//   B2C_E2E_PROFILE      a fresh Chromium user-data-dir
+//   B2C_E2E_CHROMIUM     Chromium executable (default /usr/bin/chromium)
+//   B2C_E2E_SCREENSHOTS  where the screenshots go
+// Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
+// hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
+// metadata keys. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
+"use strict";
+
+const path = require("path");
+const fs = require("fs");
+const { chromium } = require("playwright-core");
+
+const url = process.env.B2C_E2E_URL;
+const shots = process.env.B2C_E2E_SCREENSHOTS;
+const profile = process.env.B2C_E2E_PROFILE;
+const executablePath = process.env.B2C_E2E_CHROMIUM || "/usr/bin/chromium";
+const TIMEOUT = 60_000;
+
+function say(message) {
+  console.log(message);
+}
+
+async function main() {
+  if (!url || !shots || !profile) {
+    throw new Error("run this through run.sh (B2C_E2E_URL, B2C_E2E_SCREENSHOTS, B2C_E2E_PROFILE)");
+  }
+  fs.mkdirSync(shots, { recursive: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(TIMEOUT);
+  let step = "load the workbench";
+  try {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor();
+    await page.locator(".part.statusbar").waitFor();
+    // The explorer shows the workspace once the folder is open.
+    await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
+    say("workbench loaded");
+
+    const shot = async (name) => {
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(shots, name) });
+    };
+
+    // Runs a command from the command palette by its label.
+    const command = async (label) => {
+      await page.keyboard.press("F1");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor();
+      await input.fill(">" + label);
+      await page
+        .locator(".quick-input-widget .monaco-list-row", { hasText: label })
+        .first()
+        .waitFor();
+      await page.keyboard.press("Enter");
+      await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+    };
+
+    const openFile = async (relative, tabLabel) => {
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor();
+      await input.fill(relative);
+      await page
+        .locator(".quick-input-widget .monaco-list-row", { hasText: tabLabel })
+        .first()
+        .waitFor();
+      await page.keyboard.press("Enter");
+      await activeTab(tabLabel);
+      await page.locator(".editor-group-container.active .monaco-editor .view-lines").waitFor();
+    };
+
+    const activeTab = async (label) => {
+      await page
+        .locator(".editor-group-container.active .tab.active", { hasText: label })
+        .waitFor();
+    };
+
+    const goTo = async (line, column) => {
+      await page.keyboard.press("Control+G");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor();
+      await input.fill(`:${line}:${column}`);
+      await page.keyboard.press("Enter");
+      await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+      await cursorAt(line, column);
+    };
+
+    const cursorAt = async (line, column) => {
+      const want = column === undefined ? `Ln ${line},` : `Ln ${line}, Col ${column}`;
+      await page
+        .locator('[id="status.editor.selection"]', { hasText: want })
+        .waitFor();
+    };
+
+    // 1. The undefined claim is reported: squiggle in the editor, row in Problems.
+    step = "open examples/broken/SignUpOrSignIn.xml";
+    await openFile("examples/broken/SignUpOrSignIn.xml", "SignUpOrSignIn.xml");
+    step = "see the loyaltyPoints diagnostic in the Problems panel";
+    await command("View: Focus Problems");
+    const problem = page.locator(".markers-panel .monaco-list-row", {
+      hasText: 'refers to ClaimType "loyaltyPoints"',
+    });
+    await problem.first().waitFor();
+    const problemText = await problem.first().innerText();
+    say("problem: " + problemText.replace(/\s+/g, " ").trim());
+    // The squiggle is drawn once its line is on screen.
+    await goTo(31, 44);
+    await page.locator(".monaco-editor .squiggly-error").first().waitFor();
+    await shot("problems.png");
+
+    // 2. Hover on the ClaimTypeReferenceId "objectId" (line 26).
+    step = "hover on ClaimTypeReferenceId objectId";
+    await goTo(26, 46);
+    await command("Show or Focus Hover");
+    const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content", {
+      hasText: "objectId",
+    });
+    await hover.first().waitFor();
+    const hoverText = await hover.first().innerText();
+    say("hover: " + hoverText.replace(/\s+/g, " ").trim().slice(0, 200));
+    await shot("hover.png");
+    await page.keyboard.press("Escape");
+
+    // 3. Go to definition lands on the ClaimType in the base file (line 25).
+    step = "go to definition of objectId into TrustFrameworkBase.xml";
+    await goTo(26, 46);
+    await page.keyboard.press("F12");
+    await activeTab("TrustFrameworkBase.xml");
+    await cursorAt(25);
+    const lineText = await page
+      .locator(".editor-group-container.active .monaco-editor .view-line", {
+        hasText: 'ClaimType Id="objectId"',
+      })
+      .first()
+      .innerText();
+    say("definition: TrustFrameworkBase.xml line 25: " + lineText.trim());
+    await shot("definition.png");
+
+    // 4. Metadata key completion inside a REST technical profile's Metadata.
+    step = "complete a metadata key in examples/broken/TrustFrameworkExtensions.xml";
+    await openFile("examples/broken/TrustFrameworkExtensions.xml", "TrustFrameworkExtensions.xml");
+    // Line 31 is `            <Item Key="ServiceUrl">`: ask for completions at the start of
+    // the key (column 24), as a user does to see which keys the profile's type knows.
+    await goTo(31, 24);
+    await page.keyboard.press("Control+Space");
+    const suggest = page.locator(".editor-widget.suggest-widget.visible");
+    await suggest.waitFor();
+    const item = suggest.locator(".monaco-list-row", { hasText: "AllowInsecureAuthInProduction" });
+    await item.first().waitFor();
+    const labels = await suggest.locator(".monaco-list-row .label-name").allInnerTexts();
+    say("completion: " + labels.slice(0, 8).join(", "));
+    await shot("completion.png");
+    await page.keyboard.press("Escape");
+
+    say("VSCODE E2E OK");
+  } catch (error) {
+    say(`VSCODE E2E FAIL while trying to ${step}: ${error.message.split("\n")[0]}`);
+    try {
+      await page.screenshot({ path: path.join(shots, "failure.png") });
+      say("screenshot of the failure: " + path.join(shots, "failure.png"));
+    } catch {
+      // the page is gone
+    }
+    process.exitCode = 1;
+  } finally {
+    await context.close();
+  }
+}
+
+main().catch((error) => {
+  say("VSCODE E2E FAIL: " + error.message);
+  process.exitCode = 1;
+});
