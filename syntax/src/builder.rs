@@ -11,6 +11,15 @@
 //! its tokens and inner nodes are only recorded, and when it finishes, a tag with the same
 //! kind and text built before is reused whole, one reference-count increment instead of a
 //! dozen tokens and a few nodes to build now and to free later.
+//!
+//! Whole elements go further: most elements are small leaves (`<Item Key="k">v</Item>`,
+//! `<InputClaim ClaimTypeReferenceId="email" />`) repeated across a file, across files and
+//! across re-parses of one file, and an error-free element is a function of its text too
+//! (where nothing around it makes an error of it, see the parser). So the parser looks an
+//! element up *before* parsing it, by the text up to its second `>`, and takes it whole when
+//! the text from there on starts with exactly the text it was built from; failing that, it
+//! takes its start tag whole the same way. Either saves lexing, recording and hashing it, and
+//! the element one also saves building and freeing its ELEMENT node and text token.
 
 use rowan::{GreenNode, GreenToken, NodeOrToken};
 
@@ -51,6 +60,42 @@ const PUNCTUATION: [(SyntaxKind, &str); 13] = [
 /// Indentation (a line break and this many spaces at most) is looked up by its width.
 const MAX_INDENTATION: usize = 64;
 
+/// Element slots (a power of two), in sets of `WAYS` kept in order of use: elements that start
+/// alike (`<InputClaims>` and the same first child) share a key and a set, and a few of them
+/// can stay without evicting each other on every use. Like the other tables, its size is
+/// fixed, and so is the memory it keeps: the slots times an element of `MAX_SHARED_NODE_LEN`
+/// bytes at most. A corpus of policies has a few thousand distinct small elements; with fewer
+/// slots, or one way, evictions showed in profiles.
+const ELEMENT_SLOTS: usize = 1 << 14;
+const WAYS: usize = 4;
+
+/// A shared element, the text it was built from, and its height (1 for a leaf), which says
+/// how deep it may be nested and still be built the same (see `MAX_NESTING`). Packed in 32
+/// bytes, two to a cache line: a lookup reads a set for nearly every element.
+struct SharedElement {
+    /// The key's high half (its low bits chose the slot): filters out most other elements
+    /// before their text is compared.
+    check: u32,
+    height: u32,
+    text: Box<str>,
+    node: GreenNode,
+}
+
+/// What `reuse_element` found.
+pub(crate) enum Reuse {
+    /// The whole element, which ends at `end` and is `height` high.
+    Element { end: usize, height: usize },
+    /// Its start tag, which ends at `end` and opens the element: an ELEMENT node is started.
+    StartTag { end: usize, key: Option<ElementKey> },
+    /// Neither: the element is to be parsed, and kept under `key` if it has one.
+    Nothing { key: Option<ElementKey> },
+}
+
+/// Which elements an element may be the same as: the hash of its text up to its second `>`
+/// (or its first, for `<X/>`). It only narrows the lookup down; the whole text is compared.
+#[derive(Clone, Copy)]
+pub(crate) struct ElementKey(u64);
+
 /// A shared node and the text it was built from.
 struct SharedNode {
     hash: u64,
@@ -73,6 +118,10 @@ pub(crate) struct GreenCache {
     indentation: [Vec<Option<GreenToken>>; 2],
     tokens: Vec<Option<GreenToken>>,
     nodes: Vec<Option<SharedNode>>,
+    elements: Vec<Option<SharedElement>>,
+    /// False only in tests that compare trees built with and without sharing nodes (and
+    /// without the parser's shortcuts).
+    share_nodes: bool,
     scratch: Scratch,
 }
 
@@ -98,15 +147,30 @@ impl Default for GreenCache {
             ],
             tokens: vec![None; SLOTS],
             nodes: std::iter::repeat_with(|| None).take(SLOTS).collect(),
+            elements: std::iter::repeat_with(|| None)
+                .take(ELEMENT_SLOTS)
+                .collect(),
+            share_nodes: true,
             scratch: Scratch::default(),
         }
     }
 }
 
 impl GreenCache {
+    /// A cache that shares tokens but never tags or elements: what trees built with sharing
+    /// must equal.
+    #[cfg(test)]
+    pub(crate) fn without_shared_nodes() -> Self {
+        GreenCache {
+            share_nodes: false,
+            ..GreenCache::default()
+        }
+    }
+
     fn token(&mut self, kind: SyntaxKind, text: &str) -> GreenToken {
         if let Some(token) = &self.punctuation[kind as usize] {
-            if token.text() == text {
+            // Compared a byte at a time: these are a few bytes, and `==` would call `memcmp`.
+            if token.text().len() == text.len() && token.text().bytes().eq(text.bytes()) {
                 return token.clone();
             }
             if kind == QUOTE && text == "'" {
@@ -139,9 +203,17 @@ impl GreenCache {
 /// FxHash (rustc's hash) over the kind and the bytes, eight at a time: a tag hashes in a few
 /// instructions per word.
 fn hash(kind: SyntaxKind, bytes: &[u8]) -> u64 {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let add = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let mut hash = add(0, kind as u64);
+    hash_words(add(0, kind as u64), bytes)
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+fn add(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
+}
+
+/// Continues `hash` over `bytes`, a word at a time.
+fn hash_words(mut hash: u64, bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
@@ -150,9 +222,12 @@ fn hash(kind: SyntaxKind, bytes: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = add(hash, u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        // Byte by byte: copying a slice of variable length would call `memcpy`.
+        let word = rest
+            .iter()
+            .rev()
+            .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+        hash = add(hash, word ^ ((rest.len() as u64) << 59));
     }
     hash
 }
@@ -160,6 +235,15 @@ fn hash(kind: SyntaxKind, bytes: &[u8]) -> u64 {
 /// The slot of a hash: its high bits are the well-mixed ones, the index takes the low bits.
 fn slot_index(hash: u64) -> usize {
     ((hash >> 32) ^ hash) as usize & (SLOTS - 1)
+}
+
+fn check(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// The first of the `WAYS` slots an element may be kept in.
+fn element_set(hash: u64) -> usize {
+    ((hash >> 32) ^ hash) as usize & (ELEMENT_SLOTS - WAYS)
 }
 
 /// What happens inside a shared node, recorded to be replayed if it has to be built.
@@ -210,6 +294,12 @@ impl<'t, 'c> TreeBuilder<'t, 'c> {
         }
     }
 
+    /// Whether nodes are shared, and the parser takes its shortcuts: false only in tests, for
+    /// trees to compare with.
+    pub(crate) fn shares_nodes(&self) -> bool {
+        self.cache.share_nodes
+    }
+
     /// Adds the token `text[start..end]`.
     pub(crate) fn token(&mut self, kind: SyntaxKind, start: usize, end: usize) {
         if self.recording.is_some() {
@@ -217,6 +307,20 @@ impl<'t, 'c> TreeBuilder<'t, 'c> {
         } else {
             self.build_token(kind, start, end);
         }
+    }
+
+    /// Adds the WHITESPACE token `text[start..end]`, a line break (`\r\n` when `crlf`, else
+    /// `\n`) and then spaces only: the lexer has checked, so it is found by its width alone.
+    pub(crate) fn indentation(&mut self, start: usize, end: usize, crlf: bool) {
+        debug_assert!(self.recording.is_none(), "indentation is between tags");
+        let spaces = end - start - 1 - usize::from(crlf);
+        let token = match self.cache.indentation[usize::from(crlf)].get_mut(spaces) {
+            Some(slot) => slot
+                .get_or_insert_with(|| GreenToken::new(WHITESPACE.into(), &self.text[start..end]))
+                .clone(),
+            None => self.cache.token(WHITESPACE, &self.text[start..end]),
+        };
+        self.children.push(NodeOrToken::Token(token));
     }
 
     pub(crate) fn start_node(&mut self, kind: SyntaxKind) {
@@ -265,7 +369,7 @@ impl<'t, 'c> TreeBuilder<'t, 'c> {
             "inner nodes of a shared node are finished"
         );
         let text = &self.text[recording.start..end];
-        if !reusable || text.len() > MAX_SHARED_NODE_LEN {
+        if !reusable || !self.cache.share_nodes || text.len() > MAX_SHARED_NODE_LEN {
             self.replay(recording.kind);
             return;
         }
@@ -286,6 +390,143 @@ impl<'t, 'c> TreeBuilder<'t, 'c> {
             self.cache.nodes[slot] = Some(SharedNode {
                 hash,
                 text: text.into(),
+                node: node.clone(),
+            });
+        }
+    }
+
+    /// Adds the end tag `text[start..end]`, a `</`, the name up to `end - 1` and a `>`: shared
+    /// like `finish_shared_node` does, without recording its tokens first.
+    pub(crate) fn end_tag(&mut self, start: usize, end: usize) {
+        if !self.cache.share_nodes || end - start > MAX_SHARED_NODE_LEN {
+            self.build_end_tag(start, end);
+            return;
+        }
+        let text = &self.text[start..end];
+        let hash = hash(END_TAG, text.as_bytes());
+        let slot = slot_index(hash);
+        if let Some(shared) = &self.cache.nodes[slot] {
+            if shared.hash == hash && shared.node.kind() == END_TAG.into() && &*shared.text == text
+            {
+                self.children.push(NodeOrToken::Node(shared.node.clone()));
+                return;
+            }
+        }
+        self.build_end_tag(start, end);
+        if let Some(NodeOrToken::Node(node)) = self.children.last() {
+            self.cache.nodes[slot] = Some(SharedNode {
+                hash,
+                text: text.into(),
+                node: node.clone(),
+            });
+        }
+    }
+
+    fn build_end_tag(&mut self, start: usize, end: usize) {
+        self.parents.push((END_TAG, self.children.len()));
+        self.build_token(L_ANGLE_SLASH, start, start + 2);
+        self.build_token(NAME, start + 2, end - 1);
+        self.build_token(R_ANGLE, end - 1, end);
+        self.build_node();
+    }
+
+    /// Looks up the element at `start` (a `<` then a name, in content) before it is parsed:
+    /// an ELEMENT node built before from the same text is taken whole, when its height is
+    /// `max_height` at most; else an error-free start tag built before from the same text is
+    /// taken, in a started ELEMENT node. Nothing of the text after the end of what was built
+    /// before is looked at, so what was built before is what parsing it would build now.
+    pub(crate) fn reuse_element(&mut self, start: usize, max_height: usize) -> Reuse {
+        let none = Reuse::Nothing { key: None };
+        if !self.cache.share_nodes {
+            return none;
+        }
+        let rest = &self.text.as_bytes()[start..];
+        let window = &rest[..rest.len().min(MAX_SHARED_NODE_LEN)];
+        // The first `>` ends the start tag, unless an attribute value holds one: then what is
+        // looked up is only a prefix of the tag, found in no table unless it is the whole text
+        // of an error-free tag, which parsing it would build all the same.
+        let Some(first) = memchr::memchr(b'>', window) else {
+            return none;
+        };
+        let tag_hash = hash(START_TAG, &window[..=first]);
+        let empty = window[first - 1] == b'/';
+        // The key covers the element up to its second `>`: a whole leaf (`<X>v</X>`), or the
+        // start tag and first child of other elements, unless the first `>` closes an empty
+        // element (`<X/>`). With no second `>` in the window, the element is longer than any
+        // kept one: no key.
+        let key = if empty {
+            Some(tag_hash)
+        } else {
+            let after = &window[first + 1..];
+            memchr::memchr(b'>', after).map(|second| hash_words(tag_hash, &after[..=second]))
+        };
+        if let Some(key) = key {
+            let set = element_set(key);
+            for way in 0..WAYS {
+                let Some(shared) = &self.cache.elements[set + way] else {
+                    continue;
+                };
+                if shared.check == check(key)
+                    && shared.height as usize <= max_height
+                    && rest.starts_with(shared.text.as_bytes())
+                {
+                    self.children.push(NodeOrToken::Node(shared.node.clone()));
+                    let found = Reuse::Element {
+                        end: start + shared.text.len(),
+                        height: shared.height as usize,
+                    };
+                    // The set is kept in order of use, most recent first.
+                    if way > 0 {
+                        self.cache.elements[set..=set + way].rotate_right(1);
+                    }
+                    return found;
+                }
+            }
+        }
+        let key = key.map(ElementKey);
+        // An empty element's tag is the whole element: when it is not found as one, it is
+        // parsed, and kept as one.
+        if !empty {
+            if let Some(shared) = &self.cache.nodes[slot_index(tag_hash)] {
+                if shared.hash == tag_hash
+                    && shared.node.kind() == START_TAG.into()
+                    && shared.text.as_bytes() == &window[..=first]
+                {
+                    let tag = shared.node.clone();
+                    self.parents.push((ELEMENT, self.children.len()));
+                    self.children.push(NodeOrToken::Node(tag));
+                    return Reuse::StartTag {
+                        end: start + first + 1,
+                        key,
+                    };
+                }
+            }
+        }
+        Reuse::Nothing { key }
+    }
+
+    /// Keeps the ELEMENT node just finished, built from `text[start..end]` without errors and
+    /// `height` high, for `reuse_element` to find by `key`.
+    pub(crate) fn keep_element(
+        &mut self,
+        key: ElementKey,
+        start: usize,
+        end: usize,
+        height: usize,
+    ) {
+        if end - start > MAX_SHARED_NODE_LEN {
+            return;
+        }
+        if let Some(NodeOrToken::Node(node)) = self.children.last() {
+            debug_assert_eq!(node.kind(), ELEMENT.into());
+            // It evicts the least recently used element of its set, the last.
+            let set = element_set(key.0);
+            self.cache.elements[set..set + WAYS].rotate_right(1);
+            self.cache.elements[set] = Some(SharedElement {
+                check: check(key.0),
+                // At most `MAX_SHARED_NODE_LEN`: every level takes bytes.
+                height: height as u32,
+                text: self.text[start..end].into(),
                 node: node.clone(),
             });
         }

@@ -55,7 +55,7 @@ const ASCII_NAME_CHAR: [bool; 256] = {
 };
 
 /// The end of the name that starts at `pos`, or `pos` when there is none.
-fn name_end(text: &str, pos: usize) -> usize {
+pub(crate) fn name_end(text: &str, pos: usize) -> usize {
     let bytes = text.as_bytes();
     let mut end = pos;
     loop {
@@ -69,6 +69,34 @@ fn name_end(text: &str, pos: usize) -> usize {
             _ => return end,
         }
     }
+}
+
+/// The end of the whitespace at `pos` when it is a line break (`\n` or `\r\n`), spaces and then
+/// a `<`, the way text is indented between tags, and whether the line break is `\r\n`. It is
+/// what `Content` mode lexes as WHITESPACE there, found a word at a time: nearly every
+/// WHITESPACE token is one.
+pub(crate) fn indentation(bytes: &[u8], pos: usize) -> Option<(usize, bool)> {
+    let (crlf, mut end) = match bytes.get(pos..)? {
+        [b'\n', ..] => (false, pos + 1),
+        [b'\r', b'\n', ..] => (true, pos + 2),
+        _ => return None,
+    };
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    while let Some(chunk) = bytes.get(end..end + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            // The first byte that is not a space is the lowest nonzero one.
+            end += other.trailing_zeros() as usize / 8;
+            return (bytes[end] == b'<').then_some((end, crlf));
+        }
+        end += 8;
+    }
+    while bytes.get(end) == Some(&b' ') {
+        end += 1;
+    }
+    (bytes.get(end) == Some(&b'<')).then_some((end, crlf))
 }
 
 /// Where `needle` starts at or after `pos`, or the end of the text. Delimiters are short and

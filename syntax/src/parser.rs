@@ -4,8 +4,8 @@ use std::cell::RefCell;
 
 use rowan::{GreenNode, TextRange, TextSize};
 
-use crate::builder::{GreenCache, TreeBuilder};
-use crate::lexer::{is_name_start, lex, Lexed, Mode};
+use crate::builder::{ElementKey, GreenCache, Reuse, TreeBuilder};
+use crate::lexer::{indentation, is_name_start, lex, name_end, Lexed, Mode};
 use crate::SyntaxKind::{self, *};
 use crate::{entity, SyntaxError};
 
@@ -19,11 +19,19 @@ struct OpenElement {
     name_range: TextRange,
     /// Whether an ELEMENT node was started for it (false beyond `MAX_NESTING`).
     nested: bool,
+    /// Where its start tag starts.
+    start: usize,
+    /// How many errors were found before it: when it ends with no more, it can be shared.
+    errors_before: usize,
+    /// Where to keep it for reuse, if it can be kept.
+    key: Option<ElementKey>,
+    /// The height of its highest child element so far (0 for none).
+    children_height: usize,
 }
 
 thread_local! {
-    /// Tokens and tags shared by the parses of one thread: re-parsing a file after a
-    /// keystroke finds nearly every short token and tag already built. Its tables have a
+    /// Tokens, tags and small elements shared by the parses of one thread: re-parsing a file
+    /// after a keystroke finds nearly every short token, tag and small element already built. Its tables have a
     /// fixed size, so unlike rowan's `NodeCache` it needs no renewal to stay bounded.
     static CACHE: RefCell<GreenCache> = RefCell::new(GreenCache::default());
 }
@@ -48,6 +56,9 @@ pub(crate) struct Parser<'t, 'c> {
     nested_depth: usize,
     seen_root: bool,
     reported_depth: bool,
+    /// Whether to take the shortcuts past the lexer for indentation and end tags: false only
+    /// in tests, for trees to compare with.
+    shortcuts: bool,
 }
 
 fn range(start: usize, end: usize) -> TextRange {
@@ -59,13 +70,14 @@ impl<'t, 'c> Parser<'t, 'c> {
         Parser {
             text,
             pos: 0,
-            builder,
             errors: Vec::new(),
             open: Vec::new(),
             attribute_names: Vec::new(),
             nested_depth: 0,
             seen_root: false,
             reported_depth: false,
+            shortcuts: builder.shares_nodes(),
+            builder,
         }
     }
 
@@ -96,7 +108,17 @@ impl<'t, 'c> Parser<'t, 'c> {
         if self.text.starts_with('\u{FEFF}') {
             self.bump(Lexed { kind: BOM, end: 3 });
         }
-        while let Some(lexed) = self.peek(Mode::Content) {
+        loop {
+            // Between tags nearly all whitespace is indentation, found without lexing.
+            if let Some((end, crlf)) =
+                indentation(self.text.as_bytes(), self.pos).filter(|_| self.shortcuts)
+            {
+                self.builder.indentation(self.pos, end, crlf);
+                self.pos = end;
+            }
+            let Some(lexed) = self.peek(Mode::Content) else {
+                break;
+            };
             let start = self.pos;
             match lexed.kind {
                 TEXT => {
@@ -128,10 +150,7 @@ impl<'t, 'c> Parser<'t, 'c> {
         }
         while let Some(element) = self.open.pop() {
             self.missing_end_tag(&element);
-            if element.nested {
-                self.builder.finish_node();
-                self.nested_depth -= 1;
-            }
+            self.finish_element(element);
         }
         if !self.seen_root {
             self.error("the document has no root element", 0, 0);
@@ -142,6 +161,34 @@ impl<'t, 'c> Parser<'t, 'c> {
 
     fn name(&self, element: &OpenElement) -> &'t str {
         &self.text[element.name_range]
+    }
+
+    /// Finishes the element that ends at `self.pos` (popped from `open`, or never pushed);
+    /// keeps it for reuse when nothing in it went wrong.
+    fn finish_element(&mut self, element: OpenElement) {
+        let height = element.children_height + 1;
+        if element.nested {
+            self.builder.finish_node();
+            self.nested_depth -= 1;
+            // Error-free, and every element inside it nested, so nested the same wherever it
+            // is reused at a depth that leaves room for its height.
+            if let Some(key) = element.key {
+                if self.errors.len() == element.errors_before
+                    && self.nested_depth + height <= MAX_NESTING
+                {
+                    self.builder
+                        .keep_element(key, element.start, self.pos, height);
+                }
+            }
+        }
+        self.child_finished(height);
+    }
+
+    /// Tells the open element that a child element of `height` ended in it.
+    fn child_finished(&mut self, height: usize) {
+        if let Some(parent) = self.open.last_mut() {
+            parent.children_height = parent.children_height.max(height);
+        }
     }
 
     fn missing_end_tag(&mut self, element: &OpenElement) {
@@ -254,13 +301,47 @@ impl<'t, 'c> Parser<'t, 'c> {
 
     fn start_tag(&mut self) {
         let start = self.pos;
+        let errors_before = self.errors.len();
+        let nested = self.nested_depth < MAX_NESTING;
+        let second_root = self.open.is_empty() && self.seen_root;
+        // Where an element gets no error from its surroundings (nested, not a second root),
+        // it is a function of its text: an identical one built before is taken whole.
+        let mut key = None;
+        if nested && !second_root {
+            match self
+                .builder
+                .reuse_element(start, MAX_NESTING - self.nested_depth)
+            {
+                Reuse::Element { end, height } => {
+                    self.seen_root = true;
+                    self.pos = end;
+                    self.child_finished(height);
+                    return;
+                }
+                Reuse::StartTag { end, key } => {
+                    self.seen_root = true;
+                    self.pos = end;
+                    self.nested_depth += 1;
+                    let name_start = start + 1;
+                    self.open.push(OpenElement {
+                        name_range: range(name_start, name_end(self.text, name_start)),
+                        nested,
+                        start,
+                        errors_before,
+                        key,
+                        children_height: 0,
+                    });
+                    return;
+                }
+                Reuse::Nothing { key: missed } => key = missed,
+            }
+        }
         if self.open.is_empty() {
             if self.seen_root {
                 self.error("a second root element", start, start + 1);
             }
             self.seen_root = true;
         }
-        let nested = self.nested_depth < MAX_NESTING;
         if nested {
             self.builder.start_node(ELEMENT);
             self.nested_depth += 1;
@@ -274,7 +355,7 @@ impl<'t, 'c> Parser<'t, 'c> {
         }
         // An error-free tag is a function of its text: it may be shared with earlier trees.
         self.builder.start_shared_node(START_TAG, start);
-        let errors_before = self.errors.len();
+        let tag_errors_before = self.errors.len();
         self.bump(Lexed {
             kind: L_ANGLE,
             end: start + 1,
@@ -318,18 +399,20 @@ impl<'t, 'c> Parser<'t, 'c> {
                 }
             }
         }
-        let reusable = closed && self.errors.len() == errors_before;
+        let reusable = closed && self.errors.len() == tag_errors_before;
         self.builder.finish_shared_node(self.pos, reusable);
-        match name_range {
-            Some(name_range) if opened => {
-                self.open.push(OpenElement { name_range, nested });
-            }
-            _ => {
-                if nested {
-                    self.builder.finish_node();
-                    self.nested_depth -= 1;
-                }
-            }
+        let element = OpenElement {
+            name_range: name_range.unwrap_or_default(),
+            nested,
+            start,
+            errors_before,
+            key,
+            children_height: 0,
+        };
+        if opened {
+            self.open.push(element);
+        } else {
+            self.finish_element(element);
         }
     }
 
@@ -433,6 +516,19 @@ impl<'t, 'c> Parser<'t, 'c> {
 
     fn end_tag(&mut self) {
         let start = self.pos;
+        // Nearly every end tag is `</Name>` for the open element `Name`: no need to lex it.
+        if let Some(open) = self.open.last().filter(|_| self.shortcuts) {
+            let name = self.text[open.name_range].as_bytes();
+            let name_end = start + 2 + name.len();
+            let bytes = self.text.as_bytes();
+            if bytes[start + 2..].starts_with(name) && bytes.get(name_end) == Some(&b'>') {
+                self.builder.end_tag(start, name_end + 1);
+                self.pos = name_end + 1;
+                let element = self.open.pop().expect("an open element");
+                self.finish_element(element);
+                return;
+            }
+        }
         // Lex the whole end tag first: which element it closes decides where it goes.
         // At most `</`, name, whitespace and `>`: no allocation needed.
         let mut tokens = [Lexed {
@@ -487,17 +583,11 @@ impl<'t, 'c> Parser<'t, 'c> {
                 while self.open.len() > index + 1 {
                     let element = self.open.pop().expect("checked length");
                     self.missing_end_tag(&element);
-                    if element.nested {
-                        self.builder.finish_node();
-                        self.nested_depth -= 1;
-                    }
+                    self.finish_element(element);
                 }
                 let element = self.open.pop().expect("index is in bounds");
                 self.emit_end_tag(&tokens[..count], false);
-                if element.nested {
-                    self.builder.finish_node();
-                    self.nested_depth -= 1;
-                }
+                self.finish_element(element);
             }
             None => {
                 let message = match self.open.last() {
@@ -530,6 +620,94 @@ impl<'t, 'c> Parser<'t, 'c> {
         self.builder.finish_shared_node(self.pos, reusable);
         if as_error {
             self.builder.finish_node();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn parse_with(text: &str, cache: &mut GreenCache) -> (GreenNode, Vec<SyntaxError>) {
+        Parser::new(text, TreeBuilder::new(text, cache)).parse()
+    }
+
+    fn collect(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|entry| entry.path()).collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "xml") {
+                out.extend(std::fs::read_to_string(&path).ok());
+            }
+        }
+    }
+
+    /// Texts where a shared element could be taken where it would not be built the same.
+    fn tricky_texts() -> Vec<String> {
+        let deep = |depth: usize, inner: &str| {
+            format!("{}{inner}{}", "<d>".repeat(depth), "</d>".repeat(depth))
+        };
+        let mut texts = vec![
+            r#"<r><x a="1"/></r><x a="1"/>"#.to_string(),
+            r#"<x a="1"/><r><x a="1"/></r>"#.to_string(),
+            r#"<r><x a=">">t</x><x a=">">t</x><x a=">">u</x></r>"#.to_string(),
+            "<r><x>&bad;</x><x>&bad;</x><x>&amp;</x><x>&amp;</x></r>".to_string(),
+            "<r><x>1</x><x>2</x><x>1</x><x>1</xy><x>1</x ></r>".to_string(),
+            "<r><x><y/></x><x><y/></x><x><y></x></r>".to_string(),
+            "<r><x>1</x><x>1</x".to_string(),
+            "<r><x>1</x>\n<x>1</x><r><x>1</x></r></r>".to_string(),
+        ];
+        for depth in [
+            MAX_NESTING - 3,
+            MAX_NESTING - 2,
+            MAX_NESTING - 1,
+            MAX_NESTING,
+        ] {
+            texts.push(deep(depth, "<b><c/></b><b><c/></b><c/>"));
+        }
+        texts.push(format!(
+            "<r>{}<b><c/></b></r>",
+            deep(MAX_NESTING + 1, "<b><c/></b>")
+        ));
+        texts
+    }
+
+    /// Sharing tags and elements between trees, and the parser's shortcuts, never change a
+    /// tree or its errors: every fixture, example and corpus file parses, twice over one cache,
+    /// exactly as it does without shared nodes or shortcuts.
+    #[test]
+    fn shared_nodes_build_the_same_trees() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = tricky_texts();
+        for dir in ["test_data", "../examples", "../../shared/corpus"] {
+            collect(&manifest.join(dir), &mut texts);
+        }
+        let expected: Vec<_> = texts
+            .iter()
+            .map(|text| parse_with(text, &mut GreenCache::without_shared_nodes()))
+            .collect();
+        let mut cache = GreenCache::default();
+        for pass in 0..2 {
+            for (text, expected) in texts.iter().zip(&expected) {
+                let actual = parse_with(text, &mut cache);
+                if actual != *expected {
+                    let show = |green: &GreenNode| {
+                        crate::debug_tree(&crate::SyntaxNode::new_root(green.clone()))
+                    };
+                    assert_eq!(
+                        (show(&actual.0), &actual.1),
+                        (show(&expected.0), &expected.1),
+                        "pass {pass} over {text:?}"
+                    );
+                }
+            }
         }
     }
 }
