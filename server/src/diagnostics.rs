@@ -46,7 +46,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    fn new(
+    /// A diagnostic without related locations.
+    pub fn new(
         range: TextRange,
         severity: Severity,
         code: &'static str,

@@ -30,20 +30,6 @@ const PROTOCOLS: &[&str] = &[
     "None",
 ];
 
-fn diagnostic(
-    range: TextRange,
-    severity: Severity,
-    code: &'static str,
-    message: String,
-) -> Diagnostic {
-    Diagnostic {
-        range,
-        severity,
-        code,
-        message,
-        related: Vec::new(),
-    }
-}
 
 /// Every catalog-driven diagnostic of the file at `path`.
 pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
@@ -77,7 +63,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
         return;
     }
     if !PROTOCOLS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-        out.push(diagnostic(
+        out.push(Diagnostic::new(
             protocol.range,
             Severity::Warning,
             "unknown-protocol",
@@ -97,7 +83,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
                 && catalog::technical_profile_type("Proprietary", Some(&handler.text), None)
                     .is_none() =>
         {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 handler.range,
                 Severity::Warning,
                 "unknown-handler",
@@ -108,7 +94,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
             ));
         }
         Some(_) => {}
-        None if !tp.in_relying_party => out.push(diagnostic(
+        None if !tp.in_relying_party => out.push(Diagnostic::new(
             protocol.range,
             Severity::Warning,
             "unknown-handler",
@@ -179,7 +165,7 @@ fn metadata_diagnostics(
             continue;
         }
         if !ty.accepts_metadata_key(key) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 item.key_range,
                 Severity::Warning,
                 "unknown-metadata-key",
@@ -192,7 +178,7 @@ fn metadata_diagnostics(
         }
         if let Some(spec) = ty.metadata_key(key) {
             if !metadata_value_ok(spec, &item.value) {
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     item.value_range,
                     Severity::Warning,
                     "invalid-metadata-value",
@@ -230,7 +216,7 @@ fn metadata_diagnostics(
         return;
     }
     for missing in required {
-        out.push(diagnostic(
+        out.push(Diagnostic::new(
             tp.id_range,
             Severity::Warning,
             "missing-metadata-key",
@@ -291,7 +277,7 @@ fn transformation_diagnostics(
         return;
     }
     let Some(method) = catalog::transformation_method(&method_name.text) else {
-        out.push(diagnostic(
+        out.push(Diagnostic::new(
             method_name.range,
             Severity::Error,
             "unknown-transformation-method",
@@ -338,7 +324,7 @@ fn transformation_diagnostics(
             if name.text.trim().is_empty() || known(name.text.trim()) {
                 continue;
             }
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 name.range,
                 Severity::Error,
                 "transformation-claim-mismatch",
@@ -381,7 +367,7 @@ fn transformation_diagnostics(
                         .join(", ")
                 )
             };
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 parameter.id_range,
                 Severity::Error,
                 "transformation-claim-mismatch",
@@ -413,7 +399,7 @@ fn transformation_diagnostics(
     };
     for claim in method.input_claims.iter().filter(|c| c.required) {
         if !declared(&ct.input_claims, claim.name) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 at(ct.input_claims_range),
                 Severity::Error,
                 "transformation-claim-mismatch",
@@ -423,7 +409,7 @@ fn transformation_diagnostics(
     }
     for claim in method.output_claims.iter().filter(|c| c.required) {
         if !declared(&ct.output_claims, claim.name) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 at(ct.output_claims_range),
                 Severity::Error,
                 "transformation-claim-mismatch",
@@ -437,7 +423,7 @@ fn transformation_diagnostics(
             .iter()
             .any(|p| p.id.trim().eq_ignore_ascii_case(parameter.id))
         {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 at(ct.input_parameters_range),
                 Severity::Error,
                 "transformation-claim-mismatch",
@@ -456,7 +442,7 @@ fn transformation_diagnostics(
             continue;
         }
         if !spec.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 parameter.id_range,
                 Severity::Warning,
                 "invalid-parameter-value",
@@ -567,13 +553,13 @@ fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                 };
-                out.push(diagnostic(name.range(), Severity::Error, code, message));
+                out.push(Diagnostic::new(name.range(), Severity::Error, code, message));
                 continue;
             };
             let count = counts.entry(child_spec.name).or_insert(0);
             *count += 1;
             if child_spec.max.is_some_and(|max| *count > max) {
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     name.range(),
                     Severity::Error,
                     "unexpected-child",
@@ -584,7 +570,7 @@ fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
                     ),
                 ));
             } else if spec.ordered && index < last_index {
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     name.range(),
                     Severity::Error,
                     "unexpected-child",
@@ -607,7 +593,7 @@ fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
             .map(|c| c.name)
             .collect();
         if !missing.is_empty() {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 name_range(&element),
                 Severity::Error,
                 "missing-required-child",
@@ -638,7 +624,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
             continue;
         }
         let Some(attr_spec) = spec.attribute(text) else {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 name.range(),
                 Severity::Error,
                 "unknown-attribute",
@@ -684,7 +670,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
             _ => (true, true, String::new()),
         };
         if !ok {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 value.value_range(),
                 if loose {
                     Severity::Warning
@@ -707,7 +693,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
     }
     for attr_spec in spec.attributes.iter().filter(|a| a.required) {
         if element.attribute(attr_spec.name).is_none() {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 name_range(element),
                 Severity::Error,
                 "missing-required-attribute",
@@ -730,7 +716,7 @@ fn check_text(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) 
         .text_allowed
         .iter()
         .any(|a| a.eq_ignore_ascii_case(value));
-    out.push(diagnostic(
+    out.push(Diagnostic::new(
         element.text_range().unwrap_or_else(|| name_range(element)),
         if loose {
             Severity::Warning
