@@ -9,12 +9,11 @@ use std::path::Path;
 use syntax::TextRange;
 
 use crate::diagnostics::{Diagnostic, Related, Severity};
-use crate::index::profiles::effective_profile;
 use crate::index::summary::{Precondition, Step};
-use crate::index::{id_key, SymbolKind, Workspace};
+use crate::index::{id_key, ids_match, SymbolKind, Workspace};
 
-use super::flow::{analyze, journey_flow, relying_party_bag, Bag, JourneyFlow};
-use super::model::{step_profiles, Context, EffectiveJourney, EffectiveStep};
+use super::flow::{analyze, journey_flow, relying_party_bag, Bag, BagRef, JourneyFlow};
+use super::model::{step_profiles, ClaimKey, Context, EffectiveJourney, EffectiveStep, Via};
 
 /// Severity of the claim-flow findings (`claim-not-produced`, `rp-claim-not-produced`).
 pub const CLAIM_FLOW_SEVERITY: Severity = Severity::Error;
@@ -34,8 +33,9 @@ fn diagnostic(
     }
 }
 
-/// Every journey finding of the file at `path`.
-pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+/// Every journey finding of the file at `path`, computed afresh (see `super::cache` for the
+/// cached entry point).
+pub(super) fn compute(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
@@ -55,12 +55,12 @@ pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
         duplicate_orders(journey.kind, &journey.id, &journey.steps, &mut out);
     }
     // With a base missing, a journey may be amended by (or amend) one we cannot see.
-    if !workspace.chain(path).is_complete() {
+    if !ctx.chain().is_complete() {
         return out;
     }
     for kind in [SymbolKind::UserJourney, SymbolKind::SubJourney] {
-        for id in ctx.journey_ids(kind) {
-            let Some(journey) = ctx.journey(kind, &id) else {
+        for id in ctx.journey_ids(kind).iter() {
+            let Some(journey) = ctx.journey(kind, id) else {
                 continue;
             };
             if journey.part_in(path).is_some() {
@@ -68,7 +68,12 @@ pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
             }
         }
     }
-    claim_flow(&ctx, &mut out);
+    // A claim-flow finding is reported on the InputClaim or on the step that runs the
+    // profile, so a file without journeys and technical profiles of its own has none: the
+    // analysis is skipped for it (a relying party file of a starter pack, typically).
+    if defines_journeys || defines_profiles {
+        claim_flow(&ctx, &mut out);
+    }
     relying_party(&ctx, &mut out);
     out
 }
@@ -169,7 +174,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
             let (named, complete) = selected_ids(ctx, journey, earlier);
             let selected: Vec<bool> = exchanges
                 .iter()
-                .map(|x| named.contains(&id_key(&x.id.text)))
+                .map(|x| named.contains(id_key(&x.id.text).as_str()))
                 .collect();
             if !selected.iter().any(|s| *s) {
                 if here(step) {
@@ -288,12 +293,8 @@ fn selected_ids(
             named.insert(id_key(&selection.text));
         }
         for step_profile in step_profiles(journey, step) {
-            match effective_profile(ctx.workspace, &ctx.path, &step_profile.profile) {
-                Some(profile) => {
-                    for item in &profile.metadata {
-                        named.insert(id_key(&item.value.value));
-                    }
-                }
+            match ctx.selects(step_profile.profile) {
+                Some(values) => named.extend(values.iter().cloned()),
                 None => complete = false,
             }
         }
@@ -303,8 +304,8 @@ fn selected_ids(
     }
     if journey.kind == SymbolKind::SubJourney {
         for kind in [SymbolKind::UserJourney, SymbolKind::SubJourney] {
-            for id in ctx.journey_ids(kind) {
-                if let Some(other) = ctx.journey(kind, &id) {
+            for id in ctx.journey_ids(kind).iter() {
+                if let Some(other) = ctx.journey(kind, id) {
                     for step in &other.steps {
                         add_step(step, &other);
                     }
@@ -317,45 +318,44 @@ fn selected_ids(
 
 /// Whether the step only runs when `claim` has a value (a precondition skips it otherwise).
 fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
-    let key = id_key(claim);
     preconditions.iter().any(|p| {
         !p.execute_actions_if
             && (p.kind == "ClaimsExist" || p.kind == "ClaimEquals")
             && p.action
                 .as_deref()
                 .is_some_and(|a| a.eq_ignore_ascii_case("SkipThisOrchestrationStep"))
-            && p.values.first().is_some_and(|v| id_key(&v.text) == key)
+            && p.values.first().is_some_and(|v| ids_match(&v.text, claim))
     })
 }
 
 fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let analysis = analyze(ctx);
-    let mut seen: HashSet<(TextRange, String)> = HashSet::new();
+    let mut seen: HashSet<(TextRange, ClaimKey)> = HashSet::new();
     for flow in &analysis.flows {
         if flow.complete {
             check_steps(
                 ctx,
                 flow,
-                |index| flow.steps.get(index).map(|s| &s.before),
+                |index| flow.steps.get(index).map(|s| flow.before(s)),
                 &mut seen,
                 out,
             );
         }
     }
     // Sub-journeys: a claim is missing only if no invocation supplies it.
-    for id in ctx.journey_ids(SymbolKind::SubJourney) {
-        let key = id_key(&id);
-        if !analysis.sub_complete.get(&key).copied().unwrap_or(false) {
+    for id in ctx.journey_ids(SymbolKind::SubJourney).iter() {
+        let key = id_key(id);
+        if !analysis.sub_complete(&key) {
             continue;
         }
-        let Some(journey) = ctx.journey(SymbolKind::SubJourney, &id) else {
+        let Some(journey) = ctx.journey(SymbolKind::SubJourney, id) else {
             continue;
         };
         let flow = journey_flow(ctx, journey, Bag::default());
         check_steps(
             ctx,
             &flow,
-            |index| analysis.sub_before.get(&(key.clone(), index)),
+            |index| analysis.sub_before(&key, index),
             &mut seen,
             out,
         );
@@ -365,8 +365,8 @@ fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
 fn check_steps<'a>(
     ctx: &Context,
     flow: &JourneyFlow,
-    before: impl Fn(usize) -> Option<&'a Bag>,
-    seen: &mut HashSet<(TextRange, String)>,
+    before: impl Fn(usize) -> Option<BagRef<'a>>,
+    seen: &mut HashSet<(TextRange, ClaimKey)>,
     out: &mut Vec<Diagnostic>,
 ) {
     let journey = &flow.journey;
@@ -384,27 +384,28 @@ fn check_steps<'a>(
                     continue;
                 }
                 let claim = &taken.claim;
-                let produced = bag.contains(claim)
+                let produced = bag.contains_key(taken.key)
                     || profile.adds.iter().any(|a| {
-                        id_key(&a.claim) == id_key(claim)
+                        a.claim.key == taken.key
                             && (profile.collects_from_user()
-                                || matches!(a.via, super::model::Via::InputTransformation(_)))
+                                || matches!(a.via, Via::InputTransformation(_)))
                     })
                     || runs_only_with(&step.step.preconditions, claim);
                 if produced {
                     continue;
                 }
                 // Where to report: the InputClaim if this file writes it, else the step.
-                let range = if taken.path == ctx.path {
+                let here = |path: &Path| path == ctx.path;
+                let range = if here(&taken.path) {
                     taken.range
                 } else {
-                    match &exchange.reference {
-                        Some((path, range)) if *path == ctx.path => *range,
-                        None if step.path == ctx.path => step.step.order_range,
+                    match exchange.reference(step) {
+                        Some((path, range)) if here(path) => range,
+                        None if here(&step.path) => step.step.order_range,
                         _ => continue,
                     }
                 };
-                if !seen.insert((range, id_key(claim))) {
+                if !seen.insert((range, taken.key)) {
                     continue;
                 }
                 let mut d = diagnostic(
@@ -419,15 +420,15 @@ fn check_steps<'a>(
                         journey.id
                     ),
                 );
-                if taken.path != ctx.path || step.path != ctx.path {
-                    let (path, range, message) = if taken.path == ctx.path {
+                if !here(&taken.path) || !here(&step.path) {
+                    let (path, range, message) = if here(&taken.path) {
                         (
                             step.path.clone(),
                             step.step.order_range,
                             "the step that runs the profile",
                         )
                     } else {
-                        (taken.path.clone(), taken.range, "the input claim")
+                        (taken.path.to_path_buf(), taken.range, "the input claim")
                     };
                     d.related.push(Related {
                         path,
@@ -451,13 +452,13 @@ fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(journey) = ctx.journey(SymbolKind::UserJourney, &journey_ref.text) else {
         return;
     };
-    let flow = journey_flow(ctx, journey, relying_party_bag(&rp));
+    let flow = journey_flow(ctx, journey, relying_party_bag(ctx, &rp));
     if !flow.complete {
         return;
     }
-    let Some(profile) = &rp.profile else { return };
+    let Some(profile) = rp.profile() else { return };
     for claim in &profile.output_claims {
-        if claim.default_value.is_some() || flow.end.contains(&claim.claim) {
+        if claim.default_value.is_some() || flow.end().contains(ctx, &claim.claim) {
             continue;
         }
         let mut d = diagnostic(

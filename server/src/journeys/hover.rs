@@ -8,9 +8,9 @@ use std::path::Path;
 use syntax::ast::{AstNode, Element};
 use syntax::{TextRange, TextSize};
 
-use crate::index::{id_key, SymbolKind, Workspace};
+use crate::index::{id_key, ids_match, SymbolKind, Workspace};
 
-use super::flow::{analyze, journey_flow, relying_party_bag, Analysis, Bag, JourneyFlow};
+use super::flow::{analyze, journey_flow, relying_party_bag, Analysis, Bag, BagRef, JourneyFlow};
 use super::model::Context;
 use super::render::describe_precondition;
 
@@ -45,7 +45,7 @@ pub fn journey_hover(
                         journey.kind.element_name(),
                         journey.id
                     );
-                    producers_markdown(&mut text, bag.as_ref(), &value.text);
+                    producers_markdown(&ctx, &mut text, bag.as_ref().map(Bag::view), &value.text);
                     return Some((value.range, text));
                 }
             }
@@ -78,12 +78,14 @@ pub fn journey_hover(
             tp.id
         );
         let mut uses = 0;
-        let mut visit = |flow: &JourneyFlow, sub_bag: &dyn Fn(usize) -> Option<Bag>| {
+        // `sub_key`: the lower-cased id of a sub-journey, whose steps see the bags of every
+        // invocation (the flow's own bags when no journey invokes it).
+        let mut visit = |flow: &JourneyFlow, sub_key: Option<&str>| {
             for step_flow in &flow.steps {
                 if !step_flow
                     .exchanges
                     .iter()
-                    .any(|x| id_key(&x.profile.id) == id_key(&tp.id))
+                    .any(|x| ids_match(&x.profile.id, &tp.id))
                 {
                     continue;
                 }
@@ -98,21 +100,21 @@ pub fn journey_hover(
                     flow.journey.kind_name(),
                     flow.journey.id
                 );
-                let bag = sub_bag(step_flow.index).unwrap_or_else(|| step_flow.before.clone());
-                producers_markdown(&mut text, Some(&bag), &claim.claim);
+                let bag = sub_key
+                    .and_then(|key| analysis.sub_before(key, step_flow.index))
+                    .unwrap_or_else(|| flow.before(step_flow));
+                producers_markdown(&ctx, &mut text, Some(bag), &claim.claim);
                 text.push('\n');
             }
         };
         for flow in &analysis.flows {
-            visit(flow, &|_| None);
+            visit(flow, None);
         }
-        for id in ctx.journey_ids(SymbolKind::SubJourney) {
-            if let Some(journey) = ctx.journey(SymbolKind::SubJourney, &id) {
+        for id in ctx.journey_ids(SymbolKind::SubJourney).iter() {
+            if let Some(journey) = ctx.journey(SymbolKind::SubJourney, id) {
                 let flow = journey_flow(&ctx, journey, Bag::default());
-                let key = id_key(&id);
-                visit(&flow, &|index| {
-                    analysis.sub_before.get(&(key.clone(), index)).cloned()
-                });
+                let key = id_key(id);
+                visit(&flow, Some(&key));
             }
         }
         if uses == 0 {
@@ -162,9 +164,11 @@ fn step_bag(
 ) -> Option<Bag> {
     let (flow, index) = find_step(ctx, analysis, kind, journey, order_range)?;
     if kind == SymbolKind::SubJourney {
-        return analysis.sub_before.get(&(id_key(journey), index)).cloned();
+        return analysis
+            .sub_before(&id_key(journey), index)
+            .map(BagRef::to_bag);
     }
-    flow.steps.get(index).map(|s| s.before.clone())
+    flow.steps.get(index).map(|s| flow.before(s).to_bag())
 }
 
 fn find_step(
@@ -183,7 +187,7 @@ fn find_step(
         _ => analysis
             .flows
             .iter()
-            .find(|f| id_key(&f.journey.id) == id_key(journey))?
+            .find(|f| ids_match(&f.journey.id, journey))?
             .clone(),
     };
     let index = flow
@@ -194,21 +198,21 @@ fn find_step(
     Some((flow, index))
 }
 
-fn producers_markdown(text: &mut String, bag: Option<&Bag>, claim: &str) {
-    match bag.and_then(|b| b.get(claim)) {
-        Some(entry) => {
-            for producer in &entry.producers {
-                let _ = writeln!(text, "- produced by {}", producer.describe());
-            }
-        }
-        None if bag.is_some() => {
-            text.push_str("- no earlier step outputs it\n");
-        }
-        None => text.push_str("- the journey is not run from this policy's chain\n"),
+fn producers_markdown(ctx: &Context, text: &mut String, bag: Option<BagRef>, claim: &str) {
+    let Some(bag) = bag else {
+        text.push_str("- the journey is not run from this policy's chain\n");
+        return;
+    };
+    let mut producers = bag.producers(ctx.claim_key(claim)).peekable();
+    if producers.peek().is_none() {
+        text.push_str("- no earlier step outputs it\n");
+    }
+    for producer in producers {
+        let _ = writeln!(text, "- produced by {}", producer.describe(ctx));
     }
 }
 
-fn claim_list(names: &[&str]) -> String {
+fn claim_list(names: &[std::rc::Rc<str>]) -> String {
     if names.is_empty() {
         return "(none)".to_owned();
     }
@@ -256,7 +260,7 @@ fn step_markdown(
         text.push('\n');
     }
     for exchange in &step_flow.exchanges {
-        match &exchange.exchange {
+        match exchange.exchange(step) {
             Some(id) => {
                 let _ = writeln!(text, "Runs `{}` (exchange `{id}`)", exchange.profile.id);
             }
@@ -266,16 +270,13 @@ fn step_markdown(
         }
     }
     let before = if kind == SymbolKind::SubJourney {
-        analysis
-            .sub_before
-            .get(&(id_key(journey_id), index))
-            .cloned()
+        analysis.sub_before(&id_key(journey_id), index)
     } else {
-        Some(step_flow.before.clone())
+        Some(flow.before(step_flow))
     };
     match before {
         Some(bag) => {
-            let names = bag.names();
+            let names = bag.names(ctx);
             let _ = writeln!(
                 text,
                 "\n**Claims available before it** ({}): {}",
@@ -285,7 +286,7 @@ fn step_markdown(
         }
         None => text.push_str("\n**Claims available before it**: unknown (no journey of this chain invokes this sub-journey)\n"),
     }
-    let adds = step_flow.adds.names();
+    let adds = step_flow.adds.view().names(ctx);
     let _ = writeln!(text, "\n**Adds** ({}): {}", adds.len(), claim_list(&adds));
     text
 }
@@ -305,8 +306,8 @@ fn relying_party_claim(ctx: &Context, claim: &str, is_input: bool) -> Option<Str
         text.push_str("The DefaultUserJourney is not defined in this policy's chain.\n");
         return Some(text);
     };
-    let flow = journey_flow(ctx, journey, relying_party_bag(&rp));
+    let flow = journey_flow(ctx, journey, relying_party_bag(ctx, &rp));
     let _ = writeln!(text, "In UserJourney `{}`:", flow.journey.id);
-    producers_markdown(&mut text, Some(&flow.end), claim);
+    producers_markdown(ctx, &mut text, Some(flow.end()), claim);
     Some(text)
 }

@@ -5,17 +5,19 @@
 //!
 //! Editor-neutral: paths and byte ranges in, markdown and plain data out.
 
+mod cache;
 mod check;
 mod flow;
 mod hover;
 mod model;
 mod render;
 
-pub use check::{journey_diagnostics, CLAIM_FLOW_SEVERITY};
-pub use flow::{Bag, BagEntry, ExchangeFlow, JourneyFlow, Producer, StepFlow};
+pub use cache::journey_diagnostics;
+pub use check::CLAIM_FLOW_SEVERITY;
+pub use flow::{Bag, BagRef, ExchangeFlow, Item, JourneyFlow, Producer, StepFlow};
 pub use hover::journey_hover;
 pub use model::{
-    ClaimAdded, ClaimTaken, Context, EffectiveJourney, EffectiveStep, JourneyPart, ProfileClaims,
-    RelyingParty, Via,
+    Claim, ClaimAdded, ClaimKey, ClaimTaken, Context, EffectiveJourney, EffectiveStep, JourneyPart,
+    ProfileClaims, ProfileSource, RelyingParty, Sym, Via,
 };
 pub use render::{journeys_command, journeys_json, render, Format};

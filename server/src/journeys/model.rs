@@ -3,18 +3,19 @@
 //! takes from and adds to the claims bag.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use syntax::ast::{AstNode, Element};
-use syntax::TextRange;
+use syntax::{SyntaxKind, TextRange, TextSize};
 
 use crate::catalog;
 use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::summary::{Located, Step, TechnicalProfileSummary};
-use crate::index::{id_key, FileData, SymbolKind, Workspace};
+use crate::index::{id_key, ids_match, Chain, FileData, SymbolKind, Workspace};
 
 /// Where one same-Id journey element of the chain is written.
 #[derive(Debug, Clone)]
@@ -102,6 +103,10 @@ impl EffectiveStep {
 pub struct EffectiveJourney {
     pub kind: SymbolKind,
     pub id: String,
+    /// The id as compared (lower-cased), for maps keyed by journey.
+    pub key: Rc<str>,
+    /// The id interned in the context that built the journey (for producers).
+    pub sym: Sym,
     /// A SubJourney's Type (Call or Transfer), as the most derived part says.
     pub sub_journey_type: Option<String>,
     /// UserJourney@DefaultCpimIssuerTechnicalProfileReferenceId, the most derived one.
@@ -129,15 +134,108 @@ impl EffectiveJourney {
     }
 }
 
-/// Facts about one file that the index summary does not keep.
+/// Facts about one file that the index summary does not keep. Ordered maps, so that the
+/// journey fingerprint of a file can hash them in a stable order.
 #[derive(Debug, Default)]
 pub struct FileExtras {
     /// Lower-cased journey id -> DefaultCpimIssuerTechnicalProfileReferenceId.
-    pub default_issuers: HashMap<String, Located>,
+    pub default_issuers: BTreeMap<String, Located>,
     /// Lower-cased DisplayControl id -> (claims it collects or outputs, profiles its actions call).
-    pub display_controls: HashMap<String, (Vec<String>, Vec<String>)>,
+    pub display_controls: BTreeMap<String, (Vec<String>, Vec<String>)>,
     /// Lower-cased TechnicalProfile id -> the display controls its DisplayClaims name.
-    pub profile_display_controls: HashMap<String, Vec<String>>,
+    pub profile_display_controls: BTreeMap<String, Vec<String>>,
+}
+
+/// The extras of a file, computed once per version of it.
+pub fn file_extras(file: &FileData) -> Arc<FileExtras> {
+    file.memo("journeys::FileExtras", extras_of)
+}
+
+/// The elements `extras_of` reads, in document order: a UserJourney in UserJourneys, a
+/// DisplayControl in DisplayControls, a TechnicalProfile in TechnicalProfiles (each as its
+/// range). Found on the green tree, which is walked without allocating: this runs over each
+/// version of each file, and a walk of the red tree cost more than parsing the file.
+fn elements_of_interest(parse: &syntax::Parse) -> Vec<TextRange> {
+    const ELEMENT: u16 = SyntaxKind::ELEMENT as u16;
+    const START_TAG: u16 = SyntaxKind::START_TAG as u16;
+    const END_TAG: u16 = SyntaxKind::END_TAG as u16;
+    const NAME: u16 = SyntaxKind::NAME as u16;
+    let document = &**parse.green();
+    // The root element, as `Document::root_element` finds it.
+    let mut offset = TextSize::from(0);
+    let mut root = None;
+    for child in document.children() {
+        if let Some(node) = child.as_node().filter(|n| n.kind().0 == ELEMENT) {
+            root = Some((*node, offset));
+            break;
+        }
+        offset += child.as_node().map_or_else(
+            || child.as_token().map_or(0.into(), |t| t.text_len()),
+            |n| n.text_len(),
+        );
+    }
+    let mut out = Vec::new();
+    let Some((root, offset)) = root else {
+        return out;
+    };
+    // (node, its offset, the local name of its parent node when that is an element)
+    // The local name of an element: the first NAME token of its first START_TAG. (A macro:
+    // the green node type is rowan's, which this crate cannot name.)
+    macro_rules! name_of {
+        ($node:expr) => {
+            $node
+                .children()
+                .find_map(|c| c.as_node().copied().filter(|n| n.kind().0 == START_TAG))
+                .and_then(|tag| {
+                    tag.children()
+                        .find_map(|c| c.as_token().copied().filter(|t| t.kind().0 == NAME))
+                })
+                .map(|name| {
+                    let text: &str = name.text();
+                    text.rsplit_once(':').map_or(text, |(_, local)| local)
+                })
+        };
+    }
+    let mut stack = vec![(root, offset, None::<&str>)];
+    let mut children = Vec::new();
+    while let Some((node, offset, parent)) = stack.pop() {
+        let is_element = node.kind().0 == ELEMENT;
+        let name = if is_element { name_of!(node) } else { None };
+        if let Some(name) = name {
+            let wanted = match name {
+                "UserJourney" => Some("UserJourneys"),
+                "DisplayControl" => Some("DisplayControls"),
+                "TechnicalProfile" => Some("TechnicalProfiles"),
+                _ => None,
+            };
+            // A technical profile matters only with DisplayClaims (most have none).
+            let relevant = name != "TechnicalProfile"
+                || node.children().any(|c| {
+                    c.as_node()
+                        .filter(|n| n.kind().0 == ELEMENT)
+                        .is_some_and(|n| name_of!(n) == Some("DisplayClaims"))
+                });
+            if wanted.is_some() && wanted == parent && relevant {
+                out.push(TextRange::at(offset, node.text_len()));
+            }
+        }
+        // Tags hold no elements.
+        let own = is_element.then(|| name.unwrap_or(""));
+        let mut child_offset = offset;
+        for child in node.children() {
+            if let Some(child_node) = child.as_node() {
+                let kind = child_node.kind().0;
+                if kind != START_TAG && kind != END_TAG {
+                    children.push((*child_node, child_offset, own));
+                }
+                child_offset += child_node.text_len();
+            } else if let Some(token) = child.as_token() {
+                child_offset += token.text_len();
+            }
+        }
+        stack.extend(children.drain(..).rev());
+    }
+    out
 }
 
 fn extras_of(file: &FileData) -> FileExtras {
@@ -145,15 +243,26 @@ fn extras_of(file: &FileData) -> FileExtras {
     let Some(root) = file.parse.document().root_element() else {
         return extras;
     };
-    for node in root.syntax().descendants() {
-        let Some(element) = Element::cast(node) else {
+    for range in elements_of_interest(&file.parse) {
+        // The element with exactly this range (a self-closing one covers its tag's range).
+        let Some(element) = root
+            .syntax()
+            .covering_element(range)
+            .ancestors()
+            .find(|n| n.kind() == SyntaxKind::ELEMENT && n.text_range() == range)
+            .and_then(Element::cast)
+        else {
             continue;
         };
-        let parent = element
-            .parent_element()
-            .map(|p| p.local_name())
-            .unwrap_or_default();
-        match (element.local_name().as_str(), parent.as_str()) {
+        let Some(name) = element.name() else {
+            continue;
+        };
+        let wanted = match name.local() {
+            "UserJourney" => "UserJourneys",
+            "DisplayControl" => "DisplayControls",
+            _ => "TechnicalProfiles",
+        };
+        match (name.local(), wanted) {
             ("UserJourney", "UserJourneys") => {
                 let (Some(id), Some(value)) = (
                     element.attribute_value("Id"),
@@ -213,61 +322,166 @@ fn extras_of(file: &FileData) -> FileExtras {
     extras
 }
 
+/// A string interned in one analysis context: journey, profile and transformation ids and
+/// claim names are copied and compared as a number, and turned into text only for messages
+/// and views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(u32);
+
+/// A claim id as B2C compares it (trimmed and lower-cased), interned in one context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClaimKey(u32);
+
+impl ClaimKey {
+    /// The key of a blank claim id, which never enters the bag.
+    pub const BLANK: ClaimKey = ClaimKey(0);
+}
+
+/// A claim id as written somewhere, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// The text as written (untrimmed), as views show it.
+    pub text: Sym,
+    /// The trimmed text: the claim's name in the bag.
+    pub name: Sym,
+    pub key: ClaimKey,
+}
+
+/// The interner of a context.
+struct Names {
+    texts: Vec<Rc<str>>,
+    syms: FxHashMap<Rc<str>, Sym>,
+    /// The claim key of each string, once asked for: lower-casing allocates, so each
+    /// spelling is lower-cased once per context.
+    sym_keys: Vec<Option<ClaimKey>>,
+    keys: Vec<Rc<str>>,
+    key_ids: FxHashMap<Rc<str>, ClaimKey>,
+}
+
+impl Names {
+    fn new() -> Names {
+        let mut names = Names {
+            texts: Vec::new(),
+            syms: FxHashMap::default(),
+            sym_keys: Vec::new(),
+            keys: Vec::new(),
+            key_ids: FxHashMap::default(),
+        };
+        // Sym(0) and ClaimKey::BLANK are the empty string.
+        let empty = names.sym("");
+        let blank = names.key(empty);
+        debug_assert_eq!(blank, ClaimKey::BLANK);
+        names
+    }
+
+    fn sym(&mut self, text: &str) -> Sym {
+        if let Some(&sym) = self.syms.get(text) {
+            return sym;
+        }
+        let sym = Sym(self.texts.len() as u32);
+        let text: Rc<str> = Rc::from(text);
+        self.texts.push(Rc::clone(&text));
+        self.sym_keys.push(None);
+        self.syms.insert(text, sym);
+        sym
+    }
+
+    fn key(&mut self, sym: Sym) -> ClaimKey {
+        if let Some(key) = self.sym_keys[sym.0 as usize] {
+            return key;
+        }
+        let lower = id_key(&self.texts[sym.0 as usize]);
+        let key = match self.key_ids.get(lower.as_str()) {
+            Some(&key) => key,
+            None => {
+                let key = ClaimKey(self.keys.len() as u32);
+                let lower: Rc<str> = Rc::from(lower);
+                self.keys.push(Rc::clone(&lower));
+                self.key_ids.insert(lower, key);
+                key
+            }
+        };
+        self.sym_keys[sym.0 as usize] = Some(key);
+        key
+    }
+
+    fn claim(&mut self, text: &str) -> Claim {
+        let text_sym = self.sym(text);
+        let trimmed = text.trim();
+        let name = if trimmed.len() == text.len() {
+            text_sym
+        } else {
+            self.sym(trimmed)
+        };
+        Claim {
+            text: text_sym,
+            name,
+            key: self.key(text_sym),
+        }
+    }
+}
+
 /// An input claim of a step's profile.
 #[derive(Debug, Clone)]
 pub struct ClaimTaken {
-    pub claim: String,
+    /// The claim id as written.
+    pub claim: Rc<str>,
+    pub key: ClaimKey,
     pub required: bool,
-    pub default_value: Option<String>,
+    pub default_value: Option<Rc<str>>,
     /// Where the InputClaim is written.
-    pub path: PathBuf,
+    pub path: Rc<Path>,
     pub range: TextRange,
 }
 
-/// How a profile puts a claim into the bag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a profile puts a claim into the bag (ids interned in the context).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Via {
     OutputClaim,
-    InputTransformation(String),
-    OutputTransformation(String),
-    ValidationProfile(String),
-    DisplayControl(String),
+    InputTransformation(Sym),
+    OutputTransformation(Sym),
+    ValidationProfile(Sym),
+    DisplayControl(Sym),
     /// An input claim of the relying party's own technical profile (e.g. from id_token_hint
     /// or a claim resolver).
     RelyingParty,
 }
 
 impl Via {
-    pub fn describe(&self) -> String {
-        match self {
+    pub fn describe(&self, ctx: &Context) -> String {
+        match *self {
             Via::OutputClaim => "output claim".to_owned(),
-            Via::InputTransformation(id) => format!("input claims transformation {id}"),
-            Via::OutputTransformation(id) => format!("output claims transformation {id}"),
-            Via::ValidationProfile(id) => format!("validation profile {id}"),
-            Via::DisplayControl(id) => format!("display control {id}"),
+            Via::InputTransformation(id) => {
+                format!("input claims transformation {}", ctx.text(id))
+            }
+            Via::OutputTransformation(id) => {
+                format!("output claims transformation {}", ctx.text(id))
+            }
+            Via::ValidationProfile(id) => format!("validation profile {}", ctx.text(id)),
+            Via::DisplayControl(id) => format!("display control {}", ctx.text(id)),
             Via::RelyingParty => "relying party input claim".to_owned(),
         }
     }
 }
 
 /// A claim a profile adds to the bag.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ClaimAdded {
-    pub claim: String,
+    pub claim: Claim,
     pub via: Via,
 }
 
 /// What one technical profile (merged across chain and includes) takes and adds.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ProfileClaims {
-    pub id: String,
+    /// The id as first asked for in the context.
+    pub id: Rc<str>,
+    pub sym: Sym,
     /// False when the chain defines no such profile.
     pub found: bool,
     /// The catalog's type id ("self-asserted", "rest", ...), when known.
     pub type_id: Option<&'static str>,
     pub takes: Vec<ClaimTaken>,
-    /// The input claims of its input claims transformations (read from the bag too).
-    pub transformation_inputs: Vec<String>,
     pub adds: Vec<ClaimAdded>,
 }
 
@@ -278,77 +492,168 @@ impl ProfileClaims {
         matches!(self.type_id, Some("self-asserted" | "phone-factor"))
     }
 
-    /// Whether the profile adds `claim` (case-insensitive).
-    pub fn adds_claim(&self, claim: &str) -> bool {
-        self.adds
-            .iter()
-            .any(|a| crate::index::ids_match(&a.claim, claim))
+    /// Whether the profile adds the claim.
+    pub fn adds_claim(&self, key: ClaimKey) -> bool {
+        self.adds.iter().any(|a| a.claim.key == key)
     }
+}
+
+/// A cache by id whose entries are shared by every spelling of the id (B2C ids ignore case):
+/// looked up by the exact text first, so that only a spelling not seen before is lower-cased.
+struct IdCache<T> {
+    by_text: FxHashMap<String, T>,
+    by_key: FxHashMap<String, T>,
+}
+
+impl<T> Default for IdCache<T> {
+    fn default() -> Self {
+        IdCache {
+            by_text: FxHashMap::default(),
+            by_key: FxHashMap::default(),
+        }
+    }
+}
+
+impl<T: Clone> IdCache<T> {
+    fn get(&mut self, id: &str) -> Result<T, String> {
+        if let Some(found) = self.by_text.get(id) {
+            return Ok(found.clone());
+        }
+        let key = id_key(id);
+        match self.by_key.get(&key) {
+            Some(found) => {
+                let found = found.clone();
+                self.by_text.insert(id.to_owned(), found.clone());
+                Ok(found)
+            }
+            None => Err(key),
+        }
+    }
+
+    fn insert(&mut self, id: &str, key: String, value: T) {
+        self.by_text.insert(id.to_owned(), value.clone());
+        self.by_key.insert(key, value);
+    }
+}
+
+/// One file of the chain, with what the analysis reads of it.
+struct ChainFile {
+    path: Rc<Path>,
+    file: Option<Arc<FileData>>,
+    extras: Option<Arc<FileExtras>>,
 }
 
 /// The analysis context of one policy file: the workspace seen from it, with caches.
 pub struct Context<'w> {
     pub workspace: &'w Workspace,
     pub path: PathBuf,
-    extras: RefCell<HashMap<PathBuf, Arc<FileExtras>>>,
-    profiles: RefCell<HashMap<String, Rc<ProfileClaims>>>,
+    chain: Arc<Chain>,
+    /// The files of the chain, the farthest ancestor first.
+    files: Vec<ChainFile>,
+    names: RefCell<Names>,
+    /// Effective profiles by id (their content does not depend on the id's spelling).
+    effective: RefCell<IdCache<Option<Rc<EffectiveProfile>>>>,
+    /// Lower-cased metadata values of each profile (what it may select), `None` when the
+    /// chain does not define it.
+    selects: RefCell<IdCache<Option<Rc<[String]>>>>,
+    /// Profile claims by id; the first spelling asked for names the profile in messages.
+    profiles: RefCell<IdCache<Rc<ProfileClaims>>>,
+    /// The output claims of each claims transformation.
+    transformations: RefCell<IdCache<Rc<[Claim]>>>,
     journeys: RefCell<JourneyCache>,
+    journey_ids: RefCell<FxHashMap<SymbolKind, Rc<[String]>>>,
 }
 
 /// Effective journeys by (kind, lower-cased id); `None` when the chain defines none.
-type JourneyCache = HashMap<(SymbolKind, String), Option<Rc<EffectiveJourney>>>;
+type JourneyCache = FxHashMap<(SymbolKind, String), Option<Rc<EffectiveJourney>>>;
 
 const MAX_DEPTH: usize = 16;
 
 impl<'w> Context<'w> {
     pub fn new(workspace: &'w Workspace, path: &Path) -> Context<'w> {
+        let chain = workspace.chain(path);
+        let files = chain
+            .files
+            .iter()
+            .rev()
+            .map(|p| {
+                let file = workspace.file(p);
+                ChainFile {
+                    path: Rc::from(p.as_path()),
+                    extras: file.as_deref().map(file_extras),
+                    file,
+                }
+            })
+            .collect();
         Context {
             workspace,
             path: path.to_owned(),
-            extras: RefCell::default(),
+            chain,
+            files,
+            names: RefCell::new(Names::new()),
+            effective: RefCell::default(),
+            selects: RefCell::default(),
             profiles: RefCell::default(),
+            transformations: RefCell::default(),
             journeys: RefCell::default(),
+            journey_ids: RefCell::default(),
         }
     }
 
-    /// The chain of the file, its farthest ancestor first.
-    pub fn chain_base_first(&self) -> Vec<PathBuf> {
-        let mut files = self.workspace.chain(&self.path).files.clone();
-        files.reverse();
-        files
+    /// The chain of the file.
+    pub fn chain(&self) -> &Chain {
+        &self.chain
     }
 
-    pub fn extras(&self, path: &Path) -> Arc<FileExtras> {
-        if let Some(extras) = self.extras.borrow().get(path) {
-            return Arc::clone(extras);
-        }
-        let extras = match self.workspace.file(path) {
-            Some(file) => file.memo("journeys::FileExtras", extras_of),
-            None => Arc::new(FileExtras::default()),
-        };
-        self.extras
-            .borrow_mut()
-            .insert(path.to_owned(), Arc::clone(&extras));
-        extras
+    /// Interns a string.
+    pub fn sym(&self, text: &str) -> Sym {
+        self.names.borrow_mut().sym(text)
+    }
+
+    /// The text of an interned string.
+    pub fn text(&self, sym: Sym) -> Rc<str> {
+        Rc::clone(&self.names.borrow().texts[sym.0 as usize])
+    }
+
+    /// The lower-cased text of a claim key.
+    pub fn key_text(&self, key: ClaimKey) -> Rc<str> {
+        Rc::clone(&self.names.borrow().keys[key.0 as usize])
+    }
+
+    /// Interns a claim id as written.
+    pub fn claim(&self, text: &str) -> Claim {
+        self.names.borrow_mut().claim(text)
+    }
+
+    /// The comparison key of a claim id.
+    pub fn claim_key(&self, text: &str) -> ClaimKey {
+        self.claim(text).key
+    }
+
+    /// The shared path of a file of the chain (other paths are allocated).
+    fn shared_path(&self, path: &Path) -> Rc<Path> {
+        self.files
+            .iter()
+            .find(|f| f.path.as_os_str() == path.as_os_str())
+            .map_or_else(|| Rc::from(path), |f| Rc::clone(&f.path))
     }
 
     /// The journeys of `kind` visible from the file (ids as first written), base first.
-    pub fn journey_ids(&self, kind: SymbolKind) -> Vec<String> {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for path in self.chain_base_first() {
-            let Some(file) = self.workspace.file(&path) else {
-                continue;
-            };
+    pub fn journey_ids(&self, kind: SymbolKind) -> Rc<[String]> {
+        if let Some(ids) = self.journey_ids.borrow().get(&kind) {
+            return Rc::clone(ids);
+        }
+        let mut out: Vec<String> = Vec::new();
+        for file in self.files.iter().filter_map(|f| f.file.as_deref()) {
             for journey in file.summary.journeys.iter().filter(|j| j.kind == kind) {
-                let key = id_key(&journey.id);
-                if !seen.contains(&key) {
-                    seen.push(key);
+                if !out.iter().any(|seen| ids_match(seen, &journey.id)) {
                     out.push(journey.id.clone());
                 }
             }
         }
-        out
+        let ids: Rc<[String]> = out.into();
+        self.journey_ids.borrow_mut().insert(kind, Rc::clone(&ids));
+        ids
     }
 
     /// The journey `id` of `kind` merged across the chain.
@@ -357,27 +662,29 @@ impl<'w> Context<'w> {
         if let Some(cached) = self.journeys.borrow().get(&key) {
             return cached.clone();
         }
-        let journey = self.build_journey(kind, id).map(Rc::new);
+        let journey = self.build_journey(kind, id, &key.1).map(Rc::new);
         self.journeys.borrow_mut().insert(key, journey.clone());
         journey
     }
 
-    fn build_journey(&self, kind: SymbolKind, id: &str) -> Option<EffectiveJourney> {
-        let key = id_key(id);
+    fn build_journey(&self, kind: SymbolKind, id: &str, key: &str) -> Option<EffectiveJourney> {
         let mut journey: Option<EffectiveJourney> = None;
-        for path in self.chain_base_first() {
-            let Some(file) = self.workspace.file(&path) else {
+        for chain_file in &self.files {
+            let Some(file) = chain_file.file.as_deref() else {
                 continue;
             };
+            let path = &file.path;
             for part in file
                 .summary
                 .journeys
                 .iter()
-                .filter(|j| j.kind == kind && id_key(&j.id) == key)
+                .filter(|j| j.kind == kind && ids_match(&j.id, id))
             {
                 let merged = journey.get_or_insert_with(|| EffectiveJourney {
                     kind,
                     id: part.id.clone(),
+                    key: Rc::from(key),
+                    sym: self.sym(&part.id),
                     sub_journey_type: None,
                     default_cpim_issuer: None,
                     parts: Vec::new(),
@@ -391,7 +698,11 @@ impl<'w> Context<'w> {
                 if part.sub_journey_type.is_some() {
                     merged.sub_journey_type = part.sub_journey_type.clone();
                 }
-                if let Some(issuer) = self.extras(&path).default_issuers.get(&key) {
+                if let Some(issuer) = chain_file
+                    .extras
+                    .as_ref()
+                    .and_then(|extras| extras.default_issuers.get(key))
+                {
                     merged.default_cpim_issuer = Some(issuer.text.clone());
                 }
                 // A step of a more derived file amends the inherited step of the same
@@ -401,10 +712,10 @@ impl<'w> Context<'w> {
                     let amended = step.order.and_then(|order| {
                         merged.steps[..inherited]
                             .iter()
-                            .position(|s| s.path != path && s.order() == Some(order))
+                            .position(|s| s.path != *path && s.order() == Some(order))
                     });
                     match amended {
-                        Some(i) => amend(&mut merged.steps[i], &path, step),
+                        Some(i) => amend(&mut merged.steps[i], path, step),
                         None => merged.steps.push(EffectiveStep {
                             path: path.clone(),
                             step: step.clone(),
@@ -421,28 +732,64 @@ impl<'w> Context<'w> {
         Some(journey)
     }
 
+    /// The technical profile `id` merged across the chain and its includes.
+    pub fn effective(&self, id: &str) -> Option<Rc<EffectiveProfile>> {
+        let key = match self.effective.borrow_mut().get(id) {
+            Ok(found) => return found,
+            Err(key) => key,
+        };
+        let profile = effective_profile(self.workspace, &self.path, id).map(Rc::new);
+        self.effective.borrow_mut().insert(id, key, profile.clone());
+        profile
+    }
+
+    /// The lower-cased metadata values of the profile `id` (the exchanges it may select, e.g.
+    /// by SignUpTarget); `None` when the chain does not define it.
+    pub fn selects(&self, id: &str) -> Option<Rc<[String]>> {
+        let key = match self.selects.borrow_mut().get(id) {
+            Ok(found) => return found,
+            Err(key) => key,
+        };
+        let values: Option<Rc<[String]>> = self.effective(id).map(|profile| {
+            profile
+                .metadata
+                .iter()
+                .map(|item| id_key(&item.value.value))
+                .collect()
+        });
+        self.selects.borrow_mut().insert(id, key, values.clone());
+        values
+    }
+
     /// What the technical profile `id` takes and adds, as seen from the file.
     pub fn profile(&self, id: &str) -> Rc<ProfileClaims> {
-        let key = id_key(id);
-        if let Some(cached) = self.profiles.borrow().get(&key) {
-            return Rc::clone(cached);
-        }
+        let key = match self.profiles.borrow_mut().get(id) {
+            Ok(found) => return found,
+            Err(key) => key,
+        };
         let mut visiting = Vec::new();
         let claims = Rc::new(self.build_profile(id, &mut visiting));
-        self.profiles.borrow_mut().insert(key, Rc::clone(&claims));
+        self.profiles
+            .borrow_mut()
+            .insert(id, key, Rc::clone(&claims));
         claims
     }
 
     fn build_profile(&self, id: &str, visiting: &mut Vec<String>) -> ProfileClaims {
+        let sym = self.sym(id);
         let mut claims = ProfileClaims {
-            id: id.to_owned(),
-            ..ProfileClaims::default()
+            id: self.text(sym),
+            sym,
+            found: false,
+            type_id: None,
+            takes: Vec::new(),
+            adds: Vec::new(),
         };
         let key = id_key(id);
         if visiting.contains(&key) || visiting.len() > MAX_DEPTH {
             return claims;
         }
-        let Some(profile) = effective_profile(self.workspace, &self.path, id) else {
+        let Some(profile) = self.effective(id) else {
             return claims;
         };
         visiting.push(key);
@@ -457,41 +804,35 @@ impl<'w> Context<'w> {
             .map(|t| t.id)
         });
         for input in &profile.input_claims {
+            let claim = self.claim(&input.value.claim);
             claims.takes.push(ClaimTaken {
-                claim: input.value.claim.clone(),
+                claim: self.text(claim.text),
+                key: claim.key,
                 required: input.value.required,
-                default_value: input.value.default_value.clone(),
-                path: input.path.clone(),
+                default_value: input.value.default_value.as_deref().map(Rc::from),
+                path: self.shared_path(&input.path),
                 range: input.value.range,
             });
         }
         for transformation in &profile.input_transformations {
             let id = &transformation.value.text;
-            let (inputs, outputs) = self.transformation_claims(id);
-            claims.transformation_inputs.extend(inputs);
-            claims
-                .adds
-                .extend(outputs.into_iter().map(|claim| ClaimAdded {
-                    claim,
-                    via: Via::InputTransformation(id.clone()),
-                }));
+            let via = Via::InputTransformation(self.sym(id));
+            for &claim in self.transformation_outputs(id).iter() {
+                claims.adds.push(ClaimAdded { claim, via });
+            }
         }
         for output in &profile.output_claims {
             claims.adds.push(ClaimAdded {
-                claim: output.value.claim.clone(),
+                claim: self.claim(&output.value.claim),
                 via: Via::OutputClaim,
             });
         }
         for transformation in &profile.output_transformations {
             let id = &transformation.value.text;
-            let (inputs, outputs) = self.transformation_claims(id);
-            claims.transformation_inputs.extend(inputs);
-            claims
-                .adds
-                .extend(outputs.into_iter().map(|claim| ClaimAdded {
-                    claim,
-                    via: Via::OutputTransformation(id.clone()),
-                }));
+            let via = Via::OutputTransformation(self.sym(id));
+            for &claim in self.transformation_outputs(id).iter() {
+                claims.adds.push(ClaimAdded { claim, via });
+            }
         }
         // What validation profiles and display controls output is scoped to the profile in
         // B2C's documentation, but real policies lean on it; counting it keeps the checks
@@ -499,31 +840,29 @@ impl<'w> Context<'w> {
         for validation in &profile.validation_profiles {
             let id = &validation.value.text;
             let inner = self.build_profile(id, visiting);
-            claims
-                .adds
-                .extend(inner.adds.into_iter().map(|a| ClaimAdded {
-                    claim: a.claim,
-                    via: Via::ValidationProfile(id.clone()),
-                }));
+            let via = Via::ValidationProfile(self.sym(id));
+            claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded {
+                claim: a.claim,
+                via,
+            }));
         }
         for control in self.display_controls(&profile) {
             let Some((control_claims, control_profiles)) = self.display_control(&control) else {
                 continue;
             };
-            for claim in control_claims {
+            let via = Via::DisplayControl(self.sym(&control));
+            for claim in &control_claims {
                 claims.adds.push(ClaimAdded {
-                    claim,
-                    via: Via::DisplayControl(control.clone()),
+                    claim: self.claim(claim),
+                    via,
                 });
             }
-            for id in control_profiles {
-                let inner = self.build_profile(&id, visiting);
-                claims
-                    .adds
-                    .extend(inner.adds.into_iter().map(|a| ClaimAdded {
-                        claim: a.claim,
-                        via: Via::DisplayControl(control.clone()),
-                    }));
+            for id in &control_profiles {
+                let inner = self.build_profile(id, visiting);
+                claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded {
+                    claim: a.claim,
+                    via,
+                }));
             }
         }
         visiting.pop();
@@ -532,13 +871,14 @@ impl<'w> Context<'w> {
 
     /// The display controls the profile's DisplayClaims name, across its parts and includes.
     fn display_controls(&self, profile: &EffectiveProfile) -> Vec<String> {
-        let mut ids: Vec<String> = vec![profile.id.clone()];
-        ids.extend(profile.includes.iter().cloned());
+        let keys: Vec<String> = std::iter::once(&profile.id)
+            .chain(&profile.includes)
+            .map(|id| id_key(id))
+            .collect();
         let mut out = Vec::new();
-        for path in self.chain_base_first() {
-            let extras = self.extras(&path);
-            for id in &ids {
-                if let Some(controls) = extras.profile_display_controls.get(&id_key(id)) {
+        for extras in self.files.iter().filter_map(|f| f.extras.as_deref()) {
+            for key in &keys {
+                if let Some(controls) = extras.profile_display_controls.get(key) {
                     out.extend(controls.iter().cloned());
                 }
             }
@@ -546,17 +886,23 @@ impl<'w> Context<'w> {
         out
     }
 
+    /// The display control `id` of the nearest file of the chain that defines it.
     fn display_control(&self, id: &str) -> Option<(Vec<String>, Vec<String>)> {
         let key = id_key(id);
-        self.workspace
-            .chain(&self.path)
-            .files
+        self.files
             .iter()
-            .find_map(|path| self.extras(path).display_controls.get(&key).cloned())
+            .rev()
+            .filter_map(|f| f.extras.as_deref())
+            .find_map(|extras| extras.display_controls.get(&key).cloned())
     }
 
-    /// The input and output claims of a claims transformation, as seen from the file.
-    pub fn transformation_claims(&self, id: &str) -> (Vec<String>, Vec<String>) {
+    /// The output claims of a claims transformation, as seen from the file.
+    fn transformation_outputs(&self, id: &str) -> Rc<[Claim]> {
+        let key = match self.transformations.borrow_mut().get(id) {
+            Ok(found) => return found,
+            Err(key) => key,
+        };
+        let mut outputs: Rc<[Claim]> = Rc::new([]);
         for resolved in self
             .workspace
             .resolve(&self.path, SymbolKind::ClaimsTransformation, id)
@@ -565,31 +911,42 @@ impl<'w> Context<'w> {
                 continue;
             };
             if let Some(ct) = file.summary.transformation(id) {
-                return (
-                    ct.input_claims.iter().map(|c| c.claim.clone()).collect(),
-                    ct.output_claims.iter().map(|c| c.claim.clone()).collect(),
-                );
+                outputs = ct
+                    .output_claims
+                    .iter()
+                    .map(|c| self.claim(&c.claim))
+                    .collect();
+                break;
             }
         }
-        (Vec::new(), Vec::new())
+        self.transformations
+            .borrow_mut()
+            .insert(id, key, Rc::clone(&outputs));
+        outputs
     }
 
     /// The relying party of the file itself, with its own technical profile.
     pub fn relying_party(&self) -> Option<RelyingParty> {
-        let file = self.workspace.file(&self.path)?;
-        let rp = file.summary.relying_party.as_ref()?;
-        let profile = file
-            .summary
-            .technical_profiles
-            .iter()
-            .find(|tp| tp.in_relying_party)
-            .cloned();
-        Some(RelyingParty {
-            path: self.path.clone(),
-            default_journey: rp.default_journey.clone(),
-            profile,
-        })
+        relying_party_of(self.workspace, &self.path)
     }
+}
+
+/// The relying party of the file at `path`, with its own technical profile.
+pub fn relying_party_of(workspace: &Workspace, path: &Path) -> Option<RelyingParty> {
+    let file = workspace.file(path)?;
+    let rp = file.summary.relying_party.as_ref()?;
+    let default_journey = rp.default_journey.clone();
+    let profile_index = file
+        .summary
+        .technical_profiles
+        .iter()
+        .position(|tp| tp.in_relying_party);
+    Some(RelyingParty {
+        path: path.to_owned(),
+        default_journey,
+        file,
+        profile_index,
+    })
 }
 
 /// A RelyingParty element.
@@ -597,48 +954,87 @@ impl<'w> Context<'w> {
 pub struct RelyingParty {
     pub path: PathBuf,
     pub default_journey: Option<Located>,
-    /// Its own TechnicalProfile (InputClaims, OutputClaims).
-    pub profile: Option<TechnicalProfileSummary>,
+    file: Arc<FileData>,
+    profile_index: Option<usize>,
 }
 
 impl RelyingParty {
+    /// Its own TechnicalProfile (InputClaims, OutputClaims).
+    pub fn profile(&self) -> Option<&TechnicalProfileSummary> {
+        self.profile_index
+            .map(|i| &self.file.summary.technical_profiles[i])
+    }
+
     /// The claims the relying party's own profile puts into the bag before the first step.
-    pub fn input_claims(&self) -> Vec<String> {
-        self.profile
-            .iter()
-            .flat_map(|p| p.input_claims.iter().map(|c| c.claim.clone()))
-            .collect()
+    pub fn input_claims(&self) -> impl Iterator<Item = &str> {
+        self.profile()
+            .into_iter()
+            .flat_map(|p| p.input_claims.iter().map(|c| c.claim.as_str()))
+    }
+}
+
+/// Which reference of a step names a profile it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSource {
+    /// The ClaimsExchange at this index of the step's exchanges.
+    Exchange(usize),
+    /// The step's CpimIssuerTechnicalProfileReferenceId.
+    Issuer,
+    /// The journey's DefaultCpimIssuerTechnicalProfileReferenceId (for SendClaims).
+    DefaultIssuer,
+}
+
+impl ProfileSource {
+    /// The ClaimsExchange Id; `None` for an issuer.
+    pub fn exchange<'a>(&self, step: &'a EffectiveStep) -> Option<&'a str> {
+        match *self {
+            ProfileSource::Exchange(i) => step.step.exchanges.get(i).map(|x| x.id.text.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Where the step names the profile (not for a journey's default issuer).
+    pub fn reference<'a>(&self, step: &'a EffectiveStep) -> Option<(&'a Path, TextRange)> {
+        match *self {
+            ProfileSource::Exchange(i) => {
+                let tp = step.step.exchanges.get(i)?.technical_profile.as_ref()?;
+                Some((step.exchange_paths.get(i)?.as_path(), tp.range))
+            }
+            ProfileSource::Issuer => {
+                let issuer = step.step.cpim_issuer.as_ref()?;
+                Some((step.cpim_issuer_path.as_path(), issuer.range))
+            }
+            ProfileSource::DefaultIssuer => None,
+        }
     }
 }
 
 /// A technical profile a step runs.
-#[derive(Debug, Clone)]
-pub struct StepProfile {
-    /// The ClaimsExchange Id; `None` for the step's CpimIssuer.
-    pub exchange: Option<String>,
-    pub profile: String,
-    /// Where the step names the profile (not for a journey's default issuer).
-    pub reference: Option<(PathBuf, TextRange)>,
+#[derive(Debug, Clone, Copy)]
+pub struct StepProfile<'a> {
+    pub source: ProfileSource,
+    pub profile: &'a str,
 }
 
 /// The profiles a step runs: its ClaimsExchanges, or its CpimIssuer for GetClaims/SendClaims
 /// (SendClaims falls back to the journey's default issuer).
-pub fn step_profiles(journey: &EffectiveJourney, step: &EffectiveStep) -> Vec<StepProfile> {
-    let mut out: Vec<StepProfile> = step
-        .runs_exchanges()
-        .then_some(&step.step.exchanges)
-        .into_iter()
-        .flatten()
-        .zip(&step.exchange_paths)
-        .filter_map(|(x, path)| {
-            let tp = x.technical_profile.as_ref()?;
-            Some(StepProfile {
-                exchange: Some(x.id.text.clone()),
-                profile: tp.text.clone(),
-                reference: Some((path.clone(), tp.range)),
-            })
-        })
-        .collect();
+pub fn step_profiles<'a>(
+    journey: &'a EffectiveJourney,
+    step: &'a EffectiveStep,
+) -> Vec<StepProfile<'a>> {
+    let mut out: Vec<StepProfile> = Vec::new();
+    if step.runs_exchanges() {
+        for (i, x) in step.step.exchanges.iter().enumerate() {
+            if i < step.exchange_paths.len() {
+                if let Some(tp) = &x.technical_profile {
+                    out.push(StepProfile {
+                        source: ProfileSource::Exchange(i),
+                        profile: &tp.text,
+                    });
+                }
+            }
+        }
+    }
     if let Some(issuer) = step
         .step
         .cpim_issuer
@@ -646,16 +1042,14 @@ pub fn step_profiles(journey: &EffectiveJourney, step: &EffectiveStep) -> Vec<St
         .filter(|_| step.runs_issuer())
     {
         out.push(StepProfile {
-            exchange: None,
-            profile: issuer.text.clone(),
-            reference: Some((step.cpim_issuer_path.clone(), issuer.range)),
+            source: ProfileSource::Issuer,
+            profile: &issuer.text,
         });
     } else if step.is("SendClaims") {
         if let Some(issuer) = &journey.default_cpim_issuer {
             out.push(StepProfile {
-                exchange: None,
-                profile: issuer.clone(),
-                reference: None,
+                source: ProfileSource::DefaultIssuer,
+                profile: issuer,
             });
         }
     }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::index::summary::Precondition;
-use crate::index::{id_key, SymbolKind, Workspace};
+use crate::index::{SymbolKind, Workspace};
 
-use super::flow::{journey_flow, relying_party_bag, Bag, JourneyFlow, StepFlow};
+use super::flow::{journey_flow, relying_party_bag, JourneyFlow, StepFlow};
 use super::model::Context;
 
 /// Output format of `b2c-lsp journeys`.
@@ -96,32 +96,34 @@ fn step_views(ctx: &Context, flow: &JourneyFlow) -> Vec<StepView> {
 
 fn step_view(ctx: &Context, flow: &JourneyFlow, step_flow: &StepFlow) -> Option<StepView> {
     let step = flow.journey.steps.get(step_flow.index)?;
-    let available = |bag: &Bag, claim: &str| bag.contains(claim);
+    let before = flow.before(step_flow);
     let exchanges = step_flow
         .exchanges
         .iter()
         .map(|x| {
             let profile = &x.profile;
+            let mut keys = Vec::new();
             let mut adds: Vec<String> = Vec::new();
             for a in &profile.adds {
-                if !adds.iter().any(|c| id_key(c) == id_key(&a.claim)) {
-                    adds.push(a.claim.clone());
+                if !keys.contains(&a.claim.key) {
+                    keys.push(a.claim.key);
+                    adds.push(ctx.text(a.claim.text).to_string());
                 }
             }
             ExchangeView {
-                id: x.exchange.clone(),
-                profile: profile.id.clone(),
+                id: x.exchange(step).map(str::to_owned),
+                profile: profile.id.to_string(),
                 found: profile.found,
                 takes: profile
                     .takes
                     .iter()
                     .map(|t| ClaimIn {
-                        claim: t.claim.clone(),
+                        claim: t.claim.to_string(),
                         required: t.required,
-                        default_value: t.default_value.clone(),
-                        available: available(&step_flow.before, &t.claim)
+                        default_value: t.default_value.as_deref().map(str::to_owned),
+                        available: before.contains_key(t.key)
                             || t.default_value.is_some()
-                            || profile.adds_claim(&t.claim),
+                            || profile.adds_claim(t.key),
                     })
                     .collect(),
                 adds,
@@ -161,17 +163,17 @@ fn step_view(ctx: &Context, flow: &JourneyFlow, step_flow: &StepFlow) -> Option<
         exchanges,
         subs,
         unresolved_subs,
-        before: step_flow
-            .before
-            .names()
-            .into_iter()
-            .map(str::to_owned)
+        before: before
+            .names(ctx)
+            .iter()
+            .map(|name| name.to_string())
             .collect(),
         adds: step_flow
             .adds
-            .names()
-            .into_iter()
-            .map(str::to_owned)
+            .view()
+            .names(ctx)
+            .iter()
+            .map(|name| name.to_string())
             .collect(),
     })
 }
@@ -191,27 +193,27 @@ fn view(workspace: &Workspace, path: &Path) -> Option<View> {
         return Some(View {
             policy_id,
             journey_id,
-            rp_inputs: rp.input_claims(),
+            rp_inputs: rp.input_claims().map(str::to_owned).collect(),
             steps: Vec::new(),
             rp_outputs: Vec::new(),
         });
     };
-    let flow = journey_flow(&ctx, journey, relying_party_bag(&rp));
+    let flow = journey_flow(&ctx, journey, relying_party_bag(&ctx, &rp));
     let rp_outputs = rp
-        .profile
+        .profile()
         .iter()
         .flat_map(|p| p.output_claims.iter())
         .map(|c| {
             (
                 c.claim.clone(),
-                c.default_value.is_some() || flow.end.contains(&c.claim),
+                c.default_value.is_some() || flow.end().contains(&ctx, &c.claim),
             )
         })
         .collect();
     Some(View {
         policy_id,
         journey_id: flow.journey.id.clone(),
-        rp_inputs: rp.input_claims(),
+        rp_inputs: rp.input_claims().map(str::to_owned).collect(),
         steps: step_views(&ctx, &flow),
         rp_outputs,
     })
