@@ -182,10 +182,13 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         match &reference.scope {
             ReferenceScope::Chain if reference.kind == SymbolKind::Policy => {}
             ReferenceScope::Chain => {
-                let found = workspace.resolve(path, reference.kind, &reference.id);
-                if let Some(exact) = found.iter().find(|r| r.exact) {
-                    let _ = exact;
-                } else if let Some(near) = found.first() {
+                let status = workspace.resolves(path, reference.kind, &reference.id);
+                let found = match status {
+                    Some(true) => continue,
+                    Some(false) => workspace.resolve(path, reference.kind, &reference.id),
+                    None => Vec::new(),
+                };
+                if let Some(near) = found.first() {
                     let mut diagnostic = Diagnostic::new(
                         reference.range,
                         Severity::Info,

@@ -168,18 +168,36 @@ pub struct Summary {
     /// Every Precondition in the file (journey steps, validation profiles, display controls).
     pub preconditions: Vec<Precondition>,
     pub local_findings: Vec<LocalFinding>,
-    /// (kind, lower-cased id) -> indices into `definitions`.
-    by_key: HashMap<(SymbolKind, String), Vec<usize>>,
+    /// (kind, case-insensitive hash of the id) -> indices into `definitions`; lookups check
+    /// the ids themselves, so a hash collision costs a comparison, never a wrong answer.
+    by_key: rustc_hash::FxHashMap<(SymbolKind, u64), Vec<usize>>,
+}
+
+/// A hash of an id that ignores case and surrounding blanks, computed without allocating.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    for c in id.trim().chars() {
+        if c.is_ascii() {
+            hasher.write_u8(c.to_ascii_lowercase() as u8);
+        } else {
+            for lower in c.to_lowercase() {
+                hasher.write_u32(lower as u32);
+            }
+        }
+    }
+    hasher.finish()
 }
 
 impl Summary {
     /// Definitions of `kind` whose id matches `id` case-insensitively.
-    pub fn lookup(&self, kind: SymbolKind, id: &str) -> impl Iterator<Item = &Definition> {
+    pub fn lookup<'a>(&'a self, kind: SymbolKind, id: &'a str) -> impl Iterator<Item = &'a Definition> + 'a {
         self.by_key
-            .get(&(kind, id_key(id)))
+            .get(&(kind, id_hash(id)))
             .into_iter()
             .flatten()
             .map(|&i| &self.definitions[i])
+            .filter(move |d| super::ids_match(&d.id, id))
     }
 
     pub fn technical_profile(&self, id: &str) -> Option<&TechnicalProfileSummary> {
@@ -413,11 +431,11 @@ pub fn summarize(parse: &Parse) -> Summary {
         stack.extend(children.drain(..).rev().map(|child| (child, name.clone())));
     }
     collector.duplicates();
-    summary.by_key = HashMap::new();
+    summary.by_key = Default::default();
     for (i, definition) in summary.definitions.iter().enumerate() {
         summary
             .by_key
-            .entry((definition.kind, id_key(&definition.id)))
+            .entry((definition.kind, id_hash(&definition.id)))
             .or_default()
             .push(i);
     }

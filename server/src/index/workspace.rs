@@ -370,6 +370,26 @@ impl Workspace {
 
     /// Definitions of `kind` named `id` visible from `path`: in the file, then its ancestors,
     /// nearest first. Case-only matches are included, marked not exact.
+    /// Whether `id` resolves from `path`: `Some(true)` when some definition matches exactly,
+    /// `Some(false)` when only ignoring case, `None` when nothing does. Cheaper than
+    /// [`Workspace::resolve`]: nothing is copied.
+    pub fn resolves(&self, path: &Path, kind: SymbolKind, id: &str) -> Option<bool> {
+        let chain = self.chain(path);
+        let mut found = None;
+        for file_path in &chain.files {
+            let Some(file) = self.files.get(file_path.as_os_str()) else {
+                continue;
+            };
+            for definition in file.summary.lookup(kind, id) {
+                if definition.id == id.trim() {
+                    return Some(true);
+                }
+                found = Some(false);
+            }
+        }
+        found
+    }
+
     pub fn resolve(&self, path: &Path, kind: SymbolKind, id: &str) -> Vec<Resolved> {
         let chain = self.chain(path);
         let mut out = Vec::new();
