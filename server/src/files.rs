@@ -42,6 +42,15 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Reads a file's bytes, refusing anything but a regular file: a named pipe would block and a
+/// device would never end.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    fs::read(path)
+}
+
 pub fn is_xml(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))

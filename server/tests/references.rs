@@ -115,7 +115,8 @@ fn fixtures() {
 #[test]
 fn incremental_edits_name_exactly_the_affected_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/references/nearest-candidate");
-    let (workspace, _, _) = b2c_lsp::cli::load(std::slice::from_ref(&dir), &[]).expect("fixture loads");
+    let (workspace, _, _) =
+        b2c_lsp::cli::load(std::slice::from_ref(&dir), &[]).expect("fixture loads");
     let base_a = std::path::absolute(dir.join("set-a/Base.xml")).expect("absolute");
     let ext_a = std::path::absolute(dir.join("set-a/Ext.xml")).expect("absolute");
     let text = |p: &Path| std::sync::Arc::<str>::from(std::fs::read_to_string(p).expect("fixture"));

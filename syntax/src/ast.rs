@@ -94,7 +94,73 @@ impl Element {
 
     /// The unescaped value of the attribute named `name`.
     pub fn attribute_value(&self, name: &str) -> Option<String> {
-        Some(self.attribute(name)?.value()?.unescaped().into_owned())
+        self.attribute_value_with_range(name)
+            .map(|(value, _)| value)
+    }
+
+    /// The unescaped value of the attribute named `name` and the range between its quotes.
+    ///
+    /// Walks the green tree rather than the red one: indexing asks for attributes of every
+    /// element, and making red nodes for each tag child was most of its cost.
+    pub fn attribute_value_with_range(&self, name: &str) -> Option<(String, TextRange)> {
+        use rowan::NodeOrToken;
+        let raw = |kind: SyntaxKind| rowan::SyntaxKind(kind as u16);
+        let mut offset = self.syntax.text_range().start();
+        let green = self.syntax.green();
+        let tag = green.children().find_map(|child| match child {
+            NodeOrToken::Node(node) if node.kind() == raw(SyntaxKind::START_TAG) => Some(node),
+            NodeOrToken::Node(node) => {
+                offset += node.text_len();
+                None
+            }
+            NodeOrToken::Token(token) => {
+                offset += token.text_len();
+                None
+            }
+        })?;
+        for child in tag.children() {
+            let len = match child {
+                NodeOrToken::Node(node) => node.text_len(),
+                NodeOrToken::Token(token) => token.text_len(),
+            };
+            let NodeOrToken::Node(attribute) = child else {
+                offset += len;
+                continue;
+            };
+            let is_named = attribute.kind() == raw(SyntaxKind::ATTRIBUTE)
+                && attribute.children().next().is_some_and(|first| {
+                    matches!(first, NodeOrToken::Token(t) if t.kind() == raw(SyntaxKind::NAME) && t.text() == name)
+                });
+            if !is_named {
+                offset += len;
+                continue;
+            }
+            let mut inner = offset;
+            for part in attribute.children() {
+                match part {
+                    NodeOrToken::Node(value) if value.kind() == raw(SyntaxKind::ATTR_VALUE) => {
+                        let mut at = inner;
+                        for piece in value.children() {
+                            if let NodeOrToken::Token(token) = piece {
+                                if token.kind() == raw(SyntaxKind::ATTR_VALUE_TEXT) {
+                                    let range = TextRange::at(at, token.text_len());
+                                    return Some((unescape(token.text()).into_owned(), range));
+                                }
+                                at += token.text_len();
+                            }
+                        }
+                        // `""`: empty, right after the opening quote.
+                        let start =
+                            (inner + crate::TextSize::from(1)).min(inner + value.text_len());
+                        return Some((String::new(), TextRange::empty(start)));
+                    }
+                    NodeOrToken::Node(node) => inner += node.text_len(),
+                    NodeOrToken::Token(token) => inner += token.text_len(),
+                }
+            }
+            return None;
+        }
+        None
     }
 
     /// The elements directly inside this one.

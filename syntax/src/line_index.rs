@@ -67,12 +67,14 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(position.line as usize) else {
             return self.len;
         };
-        let line_end = self
-            .line_starts
-            .get(position.line as usize + 1)
-            .map_or(self.len, |&next| next - 1);
+        let next_start = self.line_starts.get(position.line as usize + 1);
+        let line_end = next_start.map_or(self.len, |&next| next - 1);
         let line = &text[start as usize..line_end as usize];
-        let line = line.strip_suffix('\r').unwrap_or(line);
+        // The `\r` of a CRLF ends the line; a lone `\r` at the very end is text.
+        let line = match next_start {
+            Some(_) => line.strip_suffix('\r').unwrap_or(line),
+            None => line,
+        };
         let mut units = 0u32;
         for (i, c) in line.char_indices() {
             if units >= position.col {

@@ -53,6 +53,9 @@ pub(crate) struct Parser<'t, 'c> {
     open: Vec<OpenElement>,
     /// The names of the attributes of the current start tag, kept to reuse the allocation.
     attribute_names: Vec<(usize, usize)>,
+    /// The same names as a set, once a tag has so many attributes that a linear search per
+    /// attribute would make the tag quadratic.
+    attribute_set: std::collections::HashSet<&'t str>,
     nested_depth: usize,
     seen_root: bool,
     reported_depth: bool,
@@ -73,6 +76,7 @@ impl<'t, 'c> Parser<'t, 'c> {
             errors: Vec::new(),
             open: Vec::new(),
             attribute_names: Vec::new(),
+            attribute_set: std::collections::HashSet::new(),
             nested_depth: 0,
             seen_root: false,
             reported_depth: false,
@@ -362,6 +366,7 @@ impl<'t, 'c> Parser<'t, 'c> {
         });
         let name_range = self.tag_name(start);
         self.attribute_names.clear();
+        self.attribute_set.clear();
         let mut opened = false;
         let mut closed = false;
         loop {
@@ -438,7 +443,8 @@ impl<'t, 'c> Parser<'t, 'c> {
         self.builder.start_node(ATTRIBUTE);
         let (start, end) = (self.pos, name_token.end);
         self.bump(name_token);
-        let name = &self.text[start..end];
+        let text = self.text;
+        let name = &text[start..end];
         if !name.chars().next().is_some_and(is_name_start) {
             self.error(
                 format!("`{name}` is not a valid attribute name"),
@@ -446,11 +452,18 @@ impl<'t, 'c> Parser<'t, 'c> {
                 end,
             );
         }
-        if self
-            .attribute_names
-            .iter()
-            .any(|&(s, e)| &self.text[s..e] == name)
-        {
+        let duplicate = if self.attribute_names.len() < 32 {
+            self.attribute_names
+                .iter()
+                .any(|&(s, e)| &text[s..e] == name)
+        } else {
+            if self.attribute_set.is_empty() {
+                let names = self.attribute_names.iter().map(|&(s, e)| &text[s..e]);
+                self.attribute_set.extend(names);
+            }
+            !self.attribute_set.insert(name)
+        };
+        if duplicate {
             self.error(format!("duplicate attribute `{name}`"), start, end);
         }
         self.attribute_names.push((start, end));

@@ -30,7 +30,6 @@ const PROTOCOLS: &[&str] = &[
     "None",
 ];
 
-
 /// Every catalog-driven diagnostic of the file at `path`.
 pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     let Some(file) = workspace.file(path) else {
@@ -553,7 +552,12 @@ fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                 };
-                out.push(Diagnostic::new(name.range(), Severity::Error, code, message));
+                out.push(Diagnostic::new(
+                    name.range(),
+                    Severity::Error,
+                    code,
+                    message,
+                ));
                 continue;
             };
             let count = counts.entry(child_spec.name).or_insert(0);

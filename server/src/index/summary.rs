@@ -191,7 +191,11 @@ fn id_hash(id: &str) -> u64 {
 
 impl Summary {
     /// Definitions of `kind` whose id matches `id` case-insensitively.
-    pub fn lookup<'a>(&'a self, kind: SymbolKind, id: &'a str) -> impl Iterator<Item = &'a Definition> + 'a {
+    pub fn lookup<'a>(
+        &'a self,
+        kind: SymbolKind,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Definition> + 'a {
         self.by_key
             .get(&(kind, id_hash(id)))
             .into_iter()
@@ -349,11 +353,8 @@ pub const LOCALIZED_ELEMENT_TYPES: &[(&str, SymbolKind)] = &[
 ];
 
 fn located_attribute(element: &Element, name: &str) -> Option<Located> {
-    let value = element.attribute(name)?.value()?;
-    Some(Located {
-        text: value.unescaped().into_owned(),
-        range: value.value_range(),
-    })
+    let (text, range) = element.attribute_value_with_range(name)?;
+    Some(Located { text, range })
 }
 
 fn located_text(element: &Element) -> Located {

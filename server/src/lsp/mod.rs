@@ -3,6 +3,7 @@
 
 mod convert;
 mod state;
+mod transport;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -33,14 +34,25 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::build(Backend::new)
+        let builder = LspService::build(Backend::new)
             .custom_method("b2c-lsp/policyChain", Backend::policy_chain)
-            .custom_method("b2c-lsp/journeys", Backend::journeys)
-            .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+            .custom_method("b2c-lsp/journeys", Backend::journeys);
+        // A deliberate bug, in debug builds only, for the tests of handler isolation.
+        #[cfg(debug_assertions)]
+        let builder = builder.custom_method("b2c-lsp/debugPanic", Backend::debug_panic);
+        let (service, socket) = builder.finish();
+        let exited = Arc::new(tokio::sync::Notify::new());
+        let serve = Server::new(transport::framed_stdin(), tokio::io::stdout(), socket)
+            .serve(transport::Isolated::new(service, Arc::clone(&exited)));
+        // tower-lsp ends only when every handler has, and one may wait for an answer the
+        // client will never send: after `exit`, leave anyway.
+        tokio::select! {
+            () = serve => {}
+            () = transport::after_exit(&exited) => {}
+        }
     });
+    // A blocking read of stdin may still be pending; do not wait for it.
+    runtime.shutdown_background();
     ExitCode::SUCCESS
 }
 
@@ -112,6 +124,11 @@ impl Backend {
             crate::journeys::journeys_json(&self.state.workspace, &path)
         })?;
         Ok(Some(value))
+    }
+
+    #[cfg(debug_assertions)]
+    async fn debug_panic(&self, _: Value) -> Result<()> {
+        panic!("b2c-lsp/debugPanic was asked to fail");
     }
 
     async fn policy_chain(&self, params: PolicyChainParams) -> Result<Option<Value>> {

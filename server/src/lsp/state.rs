@@ -16,7 +16,7 @@ use tower_lsp::Client;
 
 use super::convert;
 use crate::diagnostics::file_diagnostics;
-use crate::files::{decode, xml_files};
+use crate::files::{decode, read_regular, xml_files};
 use crate::index::Workspace;
 
 /// An open document as the editor has it.
@@ -372,7 +372,7 @@ impl State {
             .map(|r| r.iter().any(|root| path.starts_with(root)))
             .unwrap_or(false);
         let known = self.workspace.file(&path).is_some();
-        match std::fs::read(&path).ok().and_then(|b| decode(b).ok()) {
+        match read_regular(&path).ok().and_then(|b| decode(b).ok()) {
             Some(text) if in_roots || known => {
                 let base_only = self.workspace.file(&path).is_some_and(|f| f.base_only);
                 let affected = self
@@ -579,7 +579,13 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
         queue.clear();
         let mut changed: HashMap<PathBuf, ()> = HashMap::new();
         for path in reindex {
-            let affected = state.sync(&path);
+            // A bug in indexing one text must not end the worker, and with it all diagnostics.
+            let synced =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.sync(&path)));
+            let affected = synced.unwrap_or_else(|_| {
+                state.log(format!("internal error while indexing {}", path.display()));
+                Vec::new()
+            });
             changed.insert(path.clone(), ());
             diagnose.insert(path);
             diagnose.extend(affected);
