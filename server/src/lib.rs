@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod cli;
 pub mod diagnostics;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ide;
 pub mod index;
 pub mod journeys;

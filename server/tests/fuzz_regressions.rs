@@ -4,84 +4,8 @@
 //! (or guards a bug of the same kind); none may again.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use b2c_lsp::index::Workspace;
-use b2c_lsp::{diagnostics, ide, journeys, navigation};
-
-const BASE: &str = include_str!("../../examples/TrustFrameworkBase.xml");
-
-/// The `parse` target.
-fn parse_target(data: &[u8]) {
-    let text = String::from_utf8_lossy(data);
-    let parse = syntax::parse(&text);
-    assert_eq!(parse.syntax().text().to_string(), text);
-    for error in parse.errors() {
-        assert!(usize::from(error.range.end()) <= text.len());
-    }
-    let index = syntax::LineIndex::new(&text);
-    let end = index.to_utf16(&text, text.len() as u32);
-    assert_eq!(index.from_utf16(&text, end) as usize, text.len());
-}
-
-/// The `analysis` target: the first eight bytes pick offsets, the rest is a policy file
-/// indexed beside a fixed base.
-fn analysis_target(data: &[u8]) {
-    if data.len() < 8 {
-        return;
-    }
-    let (picks, body) = data.split_at(8);
-    let text = String::from_utf8_lossy(body).into_owned();
-    let workspace = Workspace::new();
-    let base = PathBuf::from("/fuzz/TrustFrameworkBase.xml");
-    let path = PathBuf::from("/fuzz/Policy.xml");
-    workspace.set_file(base.clone(), Arc::from(BASE), false);
-    workspace.set_file(path.clone(), Arc::from(text.as_str()), false);
-    let len = text.len() as u32;
-    let offsets: Vec<u32> = picks
-        .chunks(2)
-        .map(|pair| u32::from(u16::from_le_bytes([pair[0], pair[1]])))
-        .map(|raw| {
-            if raw & 0x8000 != 0 {
-                raw & 0x7fff
-            } else {
-                raw % (len + 2)
-            }
-        })
-        .collect();
-    for file in [path.as_path(), base.as_path()] {
-        let _ = diagnostics::file_diagnostics(&workspace, file);
-        let _ = navigation::outline(&workspace, file);
-        let _ = journeys::journeys_json(&workspace, file);
-    }
-    for &offset in &offsets {
-        requests(&workspace, &path, offset);
-    }
-    let query: String = text.chars().take(12).collect();
-    let _ = navigation::workspace_symbols(&workspace, &query, 64);
-    let cut = offsets[0] as usize % (text.len() + 1);
-    let cut = (0..=cut)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let edited = format!("{}{}", &text[..cut], &text[cut..].replacen('<', "", 1));
-    workspace.set_file(path.clone(), Arc::from(edited.as_str()), false);
-    let _ = diagnostics::file_diagnostics(&workspace, &path);
-    let _ = diagnostics::file_diagnostics(&workspace, &base);
-    requests(&workspace, &path, offsets[1]);
-    workspace.remove_file(&path);
-    let _ = diagnostics::file_diagnostics(&workspace, &base);
-}
-
-fn requests(workspace: &Workspace, path: &Path, offset: u32) {
-    let _ = navigation::definition(workspace, path, offset);
-    let _ = navigation::references(workspace, path, offset, true);
-    let _ = navigation::prepare_rename(workspace, path, offset);
-    let _ = navigation::rename(workspace, path, offset, "Renamed_Id");
-    let _ = ide::hover(workspace, path, offset);
-    let _ = ide::completion(workspace, path, offset);
-    let _ = journeys::journey_hover(workspace, path, offset);
-}
+use b2c_lsp::fuzzing::{analysis_target, parse_target};
 
 #[test]
 fn every_kept_input_passes_both_targets() {
