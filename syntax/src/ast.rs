@@ -70,14 +70,38 @@ impl Element {
 
     /// The element's name without a namespace prefix; "" when it has no name.
     pub fn local_name(&self) -> String {
-        self.name()
-            .map(|name| name.local().to_owned())
+        self.green_name()
+            .map(|name| local_part(name.text()).to_owned())
             .unwrap_or_default()
     }
 
     /// Whether the element's local name is `name`.
     pub fn is(&self, name: &str) -> bool {
-        self.name().is_some_and(|n| n.local() == name)
+        self.green_name()
+            .is_some_and(|n| local_part(n.text()) == name)
+    }
+
+    /// The name token, found over the green tree: asking children for their names is the
+    /// commonest question of every analysis, and red nodes for it cost an allocation each.
+    fn green_name(&self) -> Option<rowan::GreenToken> {
+        use rowan::NodeOrToken;
+        let green = self.syntax.green();
+        let tag = green.children().find_map(|child| match child {
+            NodeOrToken::Node(node)
+                if node.kind() == rowan::SyntaxKind(SyntaxKind::START_TAG as u16) =>
+            {
+                Some(node)
+            }
+            _ => None,
+        })?;
+        tag.children().find_map(|child| match child {
+            NodeOrToken::Token(token)
+                if token.kind() == rowan::SyntaxKind(SyntaxKind::NAME as u16) =>
+            {
+                Some(token.to_owned())
+            }
+            _ => None,
+        })
     }
 
     pub fn attributes(&self) -> impl Iterator<Item = Attribute> {
@@ -336,8 +360,7 @@ impl Name {
 
     /// The name without its namespace prefix.
     pub fn local(&self) -> &str {
-        let text = self.token.text();
-        text.rsplit_once(':').map_or(text, |(_, local)| local)
+        local_part(self.token.text())
     }
 
     pub fn range(&self) -> TextRange {
@@ -372,4 +395,9 @@ impl Text {
     pub fn range(&self) -> TextRange {
         self.token.text_range()
     }
+}
+
+/// A name without its namespace prefix.
+fn local_part(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, local)| local)
 }
