@@ -461,3 +461,52 @@ fn corpus_has_no_catalog_errors() {
     assert!(found[0].contains("custom-mfa-authy-app"));
     assert!(found[0].contains("TrustFrameworkPolicy cannot contain ClaimsProvider"));
 }
+
+/// Structure findings of unchanged units are reused after an edit elsewhere in the file; they
+/// must still point at the right text, wherever the unit moved.
+#[test]
+fn cached_structure_findings_follow_their_element() {
+    let policy = |padding: &str| {
+        format!(
+            r#"<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="t.onmicrosoft.com" PolicyId="B2C_1A_Units" PublicPolicyUri="http://t/B2C_1A_Units">
+  <BuildingBlocks>
+    <ClaimsSchema>
+      <ClaimType Id="email{padding}">
+        <DisplayName>Email</DisplayName>
+        <DataType>string</DataType>
+      </ClaimType>
+    </ClaimsSchema>
+  </BuildingBlocks>
+  <ClaimsProviders>
+    <ClaimsProvider>
+      <DisplayName>Units</DisplayName>
+      <TechnicalProfiles>
+        <TechnicalProfile Id="TP-Units">
+          <DisplayName>Units</DisplayName>
+          <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.ClaimsTransformationProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+          <Bogus />
+        </TechnicalProfile>
+      </TechnicalProfiles>
+    </ClaimsProvider>
+  </ClaimsProviders>
+</TrustFrameworkPolicy>
+"#
+        )
+    };
+    let workspace = b2c_lsp::index::Workspace::new();
+    let path = std::path::PathBuf::from("/units/Policy.xml");
+    for padding in ["", "Address", "", "LongerPaddingThatMovesEverything"] {
+        let text = policy(padding);
+        workspace.set_file(path.clone(), std::sync::Arc::from(text.as_str()), false);
+        let findings: Vec<_> = b2c_lsp::ide::catalog_diagnostics(&workspace, &path)
+            .into_iter()
+            .filter(|d| d.code == "unknown-element")
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let range = findings[0].range;
+        assert_eq!(
+            &text[usize::from(range.start())..usize::from(range.end())],
+            "Bogus"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use syntax::ast::{AstNode, Element};
-use syntax::TextRange;
+use syntax::{TextRange, TextSize};
 
 use crate::catalog::{self, ElementSpec, MetadataKey, ValueType};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -511,8 +511,101 @@ fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
     if root.local_name() != root_spec.name {
         return;
     }
-    let mut stack: Vec<(Element, &'static ElementSpec)> = vec![(root.clone(), root_spec)];
+    check_subtree(root, root_spec, out);
+}
+
+/// Elements whose structure findings are cached by content: the units a keystroke touches.
+/// Their findings depend on their own text and spec only, so an edit elsewhere in the file
+/// reuses them (moved to where the element now starts).
+const CACHED_UNITS: &[&str] = &[
+    "ClaimsProvider",
+    "ClaimType",
+    "ClaimsTransformation",
+    "ContentDefinition",
+    "DisplayControl",
+    "LocalizedResources",
+    "UserJourney",
+    "SubJourney",
+    "Predicate",
+    "PredicateValidation",
+];
+
+/// Findings of cached units, relative to the unit's start, keyed by the unit's spec and a
+/// hash of its green tree. Bounded: cleared when it grows past a few thousand units.
+type UnitCache = HashMap<(usize, u64), Arc<Vec<Diagnostic>>>;
+
+fn unit_cache() -> &'static Mutex<UnitCache> {
+    static CACHE: OnceLock<Mutex<UnitCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
+    TextRange::new(range.start() - from + to, range.end() - from + to)
+}
+
+/// A hash of a subtree's kinds and token texts, walked over the green tree (no allocation).
+fn green_hash(node: &rowan::GreenNodeData) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        hasher.write_u16(node.kind().0);
+        hasher.write_u32(u32::from(node.text_len()));
+        for child in node.children() {
+            match child {
+                rowan::NodeOrToken::Node(inner) => stack.push(inner),
+                rowan::NodeOrToken::Token(token) => {
+                    hasher.write_u16(token.kind().0);
+                    hasher.write(token.text().as_bytes());
+                }
+            }
+        }
+    }
+    hasher.finish()
+}
+
+fn check_unit(element: &Element, spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
+    let start = element.syntax().text_range().start();
+    let key = (
+        spec as *const ElementSpec as usize,
+        green_hash(&element.syntax().green()),
+    );
+    let cached = unit_cache()
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned());
+    let relative = match cached {
+        Some(found) => found,
+        None => {
+            let mut found = Vec::new();
+            check_subtree(element, spec, &mut found);
+            for d in &mut found {
+                d.range = shift(d.range, start, TextSize::from(0));
+            }
+            let found = Arc::new(found);
+            if let Ok(mut cache) = unit_cache().lock() {
+                if cache.len() > 8192 {
+                    cache.clear();
+                }
+                cache.insert(key, Arc::clone(&found));
+            }
+            found
+        }
+    };
+    out.extend(relative.iter().map(|d| {
+        let mut d = d.clone();
+        d.range = shift(d.range, TextSize::from(0), start);
+        d
+    }));
+}
+
+fn check_subtree(top: &Element, top_spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
+    let mut stack: Vec<(Element, &'static ElementSpec)> = vec![(top.clone(), top_spec)];
     while let Some((element, spec)) = stack.pop() {
+        if element != *top && CACHED_UNITS.contains(&spec.name) {
+            check_unit(&element, spec, out);
+            continue;
+        }
         check_attributes(&element, spec, out);
         check_text(&element, spec, out);
         if spec.open_content {
