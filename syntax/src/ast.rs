@@ -231,6 +231,33 @@ impl Element {
     }
 
     /// The range of the trimmed text inside the element, if it has any non-blank text.
+    /// The character data (unescaped, untrimmed) and the range of its trimmed text, in one
+    /// pass over the element's children.
+    pub fn text_with_range(&self) -> (String, Option<TextRange>) {
+        let mut out = String::new();
+        let mut first: Option<Text> = None;
+        let mut last: Option<Text> = None;
+        for piece in self.text_pieces() {
+            out.push_str(&piece.unescaped());
+            if !piece.raw().trim().is_empty() {
+                if first.is_none() {
+                    first = Some(piece.clone());
+                }
+                last = Some(piece);
+            }
+        }
+        let range = first.zip(last).map(|(first, last)| {
+            let raw_first = first.raw();
+            let lead = raw_first.len() - raw_first.trim_start().len();
+            let raw_last = last.raw();
+            let trail = raw_last.len() - raw_last.trim_end().len();
+            let start = first.range().start() + crate::TextSize::from(lead as u32);
+            let end = last.range().end() - crate::TextSize::from(trail as u32);
+            TextRange::new(start, end.max(start))
+        });
+        (out, range)
+    }
+
     pub fn text_range(&self) -> Option<TextRange> {
         let pieces: Vec<Text> = self
             .text_pieces()
@@ -397,7 +424,11 @@ impl Text {
     }
 }
 
-/// A name without its namespace prefix.
+/// A name without its namespace prefix. Names are short and asked for constantly, so a
+/// plain backwards scan beats a library search.
 fn local_part(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, local)| local)
+    match name.bytes().rposition(|b| b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    }
 }

@@ -110,7 +110,7 @@ pub struct Definition {
     pub id_range: TextRange,
     /// The range of the whole defining element.
     pub full_range: TextRange,
-    /// For a ClaimsExchange, the id of its journey; for a ClaimType etc., the section it is in.
+    /// For a ClaimsExchange, the id of its journey; `None` for the other kinds.
     pub scope: Option<String>,
     /// For a ClaimsExchange, the Order of its step.
     pub step_order: Option<u32>,

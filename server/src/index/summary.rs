@@ -2,8 +2,6 @@
 //! reference with exact ranges, and the details of technical profiles, transformations and
 //! journeys that later analyses need.
 
-use std::collections::HashMap;
-
 use syntax::ast::{AstNode, Element, Name, StartTag};
 use syntax::{Parse, SyntaxKind, TextRange};
 
@@ -358,10 +356,8 @@ fn located_attribute(element: &Element, name: &str) -> Option<Located> {
 }
 
 fn located_text(element: &Element) -> Located {
-    let text = element.text();
-    let range = element
-        .text_range()
-        .unwrap_or_else(|| element.content_range());
+    let (text, range) = element.text_with_range();
+    let range = range.unwrap_or_else(|| element.content_range());
     Located {
         text: text.trim().to_owned(),
         range,
@@ -473,7 +469,7 @@ impl Collector<'_> {
             .iter()
             .find(|(e, p, _)| *e == name && *p == parent_name)
         {
-            self.definition(kind, element, element.parent_element().as_ref());
+            self.definition(kind, element);
         }
 
         // Attribute references: one pass over the attributes the element has.
@@ -566,14 +562,11 @@ impl Collector<'_> {
         }
     }
 
-    fn definition(&mut self, kind: SymbolKind, element: &Element, parent: Option<&Element>) {
+    fn definition(&mut self, kind: SymbolKind, element: &Element) {
         let Some(id) = located_attribute(element, "Id") else {
             return;
         };
-        let mut scope = parent
-            .and_then(|p| p.parent_element())
-            .and_then(|gp| gp.name())
-            .map(|n| n.local().to_owned());
+        let mut scope = None;
         let mut step_order = None;
         match kind {
             SymbolKind::TechnicalProfile => {
@@ -815,7 +808,8 @@ impl Collector<'_> {
 
     /// Same kind and id twice in one section of the file.
     fn duplicates(&mut self) {
-        let mut seen: HashMap<(SymbolKind, Option<String>, String), usize> = HashMap::new();
+        let mut seen: rustc_hash::FxHashMap<(SymbolKind, Option<String>, String), usize> =
+            Default::default();
         let mut findings = Vec::new();
         for (i, definition) in self.summary.definitions.iter().enumerate() {
             // Technical profiles of different ClaimsProviders still share one namespace.
