@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Value};
-use support::{binary, Scratch};
+use support::{binary, extension, Scratch};
 
 const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="t.onmicrosoft.com" PolicyId="B2C_1A_C_Base" PublicPolicyUri="http://t/B2C_1A_C_Base">
@@ -31,32 +31,6 @@ const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </ClaimsProviders>
 </TrustFrameworkPolicy>
 "#;
-
-/// An extension of `base` whose TP-Collect outputs `claim` (line 13, column 48).
-fn extension(policy_id: &str, base: &str, claim: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="t.onmicrosoft.com" PolicyId="{policy_id}" PublicPolicyUri="http://t/{policy_id}">
-  <BasePolicy>
-    <TenantId>t.onmicrosoft.com</TenantId>
-    <PolicyId>{base}</PolicyId>
-  </BasePolicy>
-  <ClaimsProviders>
-    <ClaimsProvider>
-      <DisplayName>Local</DisplayName>
-      <TechnicalProfiles>
-        <TechnicalProfile Id="TP-Collect">
-          <OutputClaims>
-            <OutputClaim ClaimTypeReferenceId="{claim}" />
-          </OutputClaims>
-        </TechnicalProfile>
-      </TechnicalProfiles>
-    </ClaimsProvider>
-  </ClaimsProviders>
-</TrustFrameworkPolicy>
-"#
-    )
-}
 
 struct Run {
     code: Option<i32>,

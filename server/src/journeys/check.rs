@@ -18,21 +18,6 @@ use super::model::{step_profiles, ClaimKey, Context, EffectiveJourney, Effective
 /// Severity of the claim-flow findings (`claim-not-produced`, `rp-claim-not-produced`).
 pub const CLAIM_FLOW_SEVERITY: Severity = Severity::Error;
 
-fn diagnostic(
-    range: TextRange,
-    severity: Severity,
-    code: &'static str,
-    message: String,
-) -> Diagnostic {
-    Diagnostic {
-        range,
-        severity,
-        code,
-        message,
-        related: Vec::new(),
-    }
-}
-
 /// Every journey finding of the file at `path`, computed afresh (see `super::cache` for the
 /// cached entry point).
 pub(super) fn compute(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
@@ -83,7 +68,7 @@ fn duplicate_orders(kind: SymbolKind, journey: &str, steps: &[Step], out: &mut V
     for (i, step) in steps.iter().enumerate() {
         let Some(order) = step.order else { continue };
         if steps[..i].iter().any(|s| s.order == Some(order)) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 step.order_range,
                 Severity::Error,
                 "step-order-duplicate",
@@ -119,7 +104,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                     expected - 1
                 )
             };
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 step.step.order_range,
                 Severity::Warning,
                 "step-order-gap",
@@ -136,7 +121,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
         let transfers = journey.steps.iter().any(|s| invokes_send_claims(ctx, s));
         if !sends && !transfers {
             if let Some(part) = journey.part_in(&ctx.path) {
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     part.id_range,
                     Severity::Error,
                     "no-send-claims",
@@ -152,7 +137,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                     .step_type
                     .as_ref()
                     .map_or(last.step.order_range, |t| t.range);
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     range,
                     Severity::Warning,
                     "last-step-not-send-claims",
@@ -178,7 +163,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 .collect();
             if !selected.iter().any(|s| *s) {
                 if here(step) {
-                    out.push(diagnostic(
+                    out.push(Diagnostic::new(
                         step.step.order_range,
                         Severity::Error,
                         "exchanges-without-selection",
@@ -194,7 +179,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                     exchanges.iter().zip(selected).zip(&step.exchange_paths)
                 {
                     if !selected && *path == ctx.path {
-                        out.push(diagnostic(
+                        out.push(Diagnostic::new(
                             exchange.id.range,
                             Severity::Warning,
                             "exchange-not-selected",
@@ -211,7 +196,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
 
         // Sub-journey invocations.
         if step.is("InvokeSubJourney") && step.step.sub_journeys.is_empty() && here(step) {
-            out.push(diagnostic(
+            out.push(Diagnostic::new(
                 step.step.order_range,
                 Severity::Error,
                 "invoke-missing-sub-journey",
@@ -233,7 +218,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 .iter()
                 .any(|t| t.eq_ignore_ascii_case(sub_type));
             if !valid {
-                let mut d = diagnostic(
+                let mut d = Diagnostic::new(
                     candidate.range,
                     Severity::Error,
                     "invoke-wrong-sub-journey-type",
@@ -253,7 +238,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 }
                 out.push(d);
             } else if !step.is("InvokeSubJourney") && !step.step_type().is_empty() {
-                out.push(diagnostic(
+                out.push(Diagnostic::new(
                     candidate.range,
                     Severity::Error,
                     "invoke-wrong-sub-journey-type",
@@ -408,7 +393,7 @@ fn check_steps<'a>(
                 if !seen.insert((range, taken.key)) {
                     continue;
                 }
-                let mut d = diagnostic(
+                let mut d = Diagnostic::new(
                     range,
                     CLAIM_FLOW_SEVERITY,
                     "claim-not-produced",
@@ -461,7 +446,7 @@ fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if claim.default_value.is_some() || flow.end().contains(ctx, &claim.claim) {
             continue;
         }
-        let mut d = diagnostic(
+        let mut d = Diagnostic::new(
             claim.range,
             CLAIM_FLOW_SEVERITY,
             "rp-claim-not-produced",

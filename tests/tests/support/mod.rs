@@ -388,3 +388,18 @@ pub const EXTENSIONS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </ClaimsProviders>
 </TrustFrameworkPolicy>
 "#;
+
+/// [`EXTENSIONS`] with another PolicyId, base and output claim; the claim stays at line 13,
+/// column 48.
+pub fn extension(policy_id: &str, base: &str, claim: &str) -> String {
+    EXTENSIONS
+        .replace("B2C_1A_T_Ext", policy_id)
+        .replace(
+            "<PolicyId>B2C_1A_T_Base</PolicyId>",
+            &format!("<PolicyId>{base}</PolicyId>"),
+        )
+        .replace(
+            r#"ClaimTypeReferenceId="displayName""#,
+            &format!(r#"ClaimTypeReferenceId="{claim}""#),
+        )
+}
