@@ -207,9 +207,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.state.register_watcher().await;
+        // Scan first: requests wait for the scan, and must not wait on the client answering
+        // the watcher registration.
         let state = Arc::clone(&self.state);
         tokio::spawn(async move { state.scan().await });
+        self.state.register_watcher().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
