@@ -91,6 +91,8 @@ impl Chain {
 /// The BasePolicy graph, rebuilt when a PolicyId or BasePolicy changes.
 #[derive(Debug, Default)]
 struct Graph {
+    /// The workspace generation this graph was built from.
+    generation: u64,
     /// Lower-cased PolicyId -> the files that claim it.
     by_policy_id: HashMap<String, Vec<PathBuf>>,
     chains: FxHashMap<OsString, Arc<Chain>>,
@@ -105,7 +107,8 @@ pub struct Workspace {
     /// which showed up in profiles of every keystroke.
     files: DashMap<OsString, Arc<FileData>, FxBuildHasher>,
     graph: RwLock<Arc<Graph>>,
-    graph_dirty: std::sync::atomic::AtomicBool,
+    /// Bumped by every change that can re-route chains; the graph is rebuilt when it lags.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// A definition found by resolution, with the file it is in.
@@ -157,8 +160,8 @@ impl Workspace {
                 Some(_) => self.files.insert(path.into_os_string(), data),
                 None => self.files.remove(path.as_os_str()).map(|(_, f)| f),
             };
-            self.graph_dirty
-                .store(true, std::sync::atomic::Ordering::SeqCst);
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             return self.files.iter().map(|f| f.path.clone()).collect();
         }
         // The chains stay as they are: only the files that see this one are affected.
@@ -179,15 +182,15 @@ impl Workspace {
         } else {
             self.files.remove(data.path.as_os_str());
         }
-        self.graph_dirty
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Removes a file. Returns the files whose diagnostics may have changed.
     pub fn remove_file(&self, path: &Path) -> Vec<PathBuf> {
         if self.files.remove(path.as_os_str()).is_some() {
-            self.graph_dirty
-                .store(true, std::sync::atomic::Ordering::SeqCst);
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             self.all_paths()
         } else {
             Vec::new()
@@ -231,23 +234,24 @@ impl Workspace {
     }
 
     fn graph(&self) -> Arc<Graph> {
-        if self
-            .graph_dirty
-            .swap(false, std::sync::atomic::Ordering::SeqCst)
-        {
-            let graph = Arc::new(self.build_graph());
-            if let Ok(mut slot) = self.graph.write() {
-                *slot = Arc::clone(&graph);
+        // The generation is read before the files, so a graph tagged N has seen every change
+        // up to N; two threads rebuilding at once can't leave the older graph in place.
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if let Ok(graph) = self.graph.read() {
+            if graph.generation == generation {
+                return Arc::clone(&graph);
             }
-            return graph;
         }
-        self.graph
-            .read()
-            .map(|g| Arc::clone(&g))
-            .unwrap_or_default()
+        let built = Arc::new(self.build_graph(generation));
+        if let Ok(mut slot) = self.graph.write() {
+            if slot.generation < built.generation {
+                *slot = Arc::clone(&built);
+            }
+        }
+        built
     }
 
-    fn build_graph(&self) -> Graph {
+    fn build_graph(&self, generation: u64) -> Graph {
         let mut by_policy_id: HashMap<String, Vec<PathBuf>> = HashMap::new();
         let mut bases: HashMap<PathBuf, Option<String>> = HashMap::new();
         let mut base_only: HashSet<PathBuf> = HashSet::new();
@@ -335,6 +339,7 @@ impl Workspace {
             list.sort();
         }
         Graph {
+            generation,
             by_policy_id,
             chains,
             dependents,
