@@ -46,6 +46,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The diagnostic with one more related location.
+    pub fn with_related(mut self, path: &Path, range: TextRange, message: &str) -> Diagnostic {
+        self.related.push(Related {
+            path: path.to_owned(),
+            range,
+            message: message.to_owned(),
+        });
+        self
+    }
+
     /// A diagnostic without related locations.
     pub fn new(
         range: TextRange,
@@ -189,7 +199,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                     None => Vec::new(),
                 };
                 if let Some(near) = found.first() {
-                    let mut diagnostic = Diagnostic::new(
+                    let diagnostic = Diagnostic::new(
                         reference.range,
                         Severity::Info,
                         "case-mismatch",
@@ -200,12 +210,11 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                             near.definition.id
                         ),
                     );
-                    diagnostic.related.push(Related {
-                        path: near.path.clone(),
-                        range: near.definition.id_range,
-                        message: "defined here".to_owned(),
-                    });
-                    out.push(diagnostic);
+                    out.push(diagnostic.with_related(
+                        &near.path,
+                        near.definition.id_range,
+                        "defined here",
+                    ));
                 } else if chain.is_complete() {
                     out.push(undefined(
                         policy,
@@ -224,7 +233,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                 {
                     let elsewhere = workspace.resolve(path, reference.kind, &reference.id);
                     if let Some(other) = elsewhere.iter().find(|r| r.path != path) {
-                        let mut diagnostic = Diagnostic::new(
+                        let diagnostic = Diagnostic::new(
                             reference.range,
                             Severity::Error,
                             "include-claims-other-file",
@@ -233,12 +242,11 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                                 reference.id
                             ),
                         );
-                        diagnostic.related.push(Related {
-                            path: other.path.clone(),
-                            range: other.definition.id_range,
-                            message: "defined here".to_owned(),
-                        });
-                        out.push(diagnostic);
+                        out.push(diagnostic.with_related(
+                            &other.path,
+                            other.definition.id_range,
+                            "defined here",
+                        ));
                     } else if chain.is_complete() {
                         out.push(undefined(
                             policy,
