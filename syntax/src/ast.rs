@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::view::{local_part, ElementRef};
 use crate::{unescape, SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 
 /// A typed view over one kind of node.
@@ -70,38 +71,21 @@ impl Element {
 
     /// The element's name without a namespace prefix; "" when it has no name.
     pub fn local_name(&self) -> String {
-        self.green_name()
-            .map(|name| local_part(name.text()).to_owned())
-            .unwrap_or_default()
+        self.with_view(|view| view.local_name().to_owned())
     }
 
     /// Whether the element's local name is `name`.
     pub fn is(&self, name: &str) -> bool {
-        self.green_name()
-            .is_some_and(|n| local_part(n.text()) == name)
+        self.with_view(|view| view.is(name))
     }
 
-    /// The name token, found over the green tree: asking children for their names is the
-    /// commonest question of every analysis, and red nodes for it cost an allocation each.
-    fn green_name(&self) -> Option<rowan::GreenToken> {
-        use rowan::NodeOrToken;
+    /// Answers a question over the green tree: asking for names, attributes and text of
+    /// elements is what every analysis does, and red nodes for it cost an allocation each.
+    pub fn with_view<R>(&self, question: impl FnOnce(ElementRef<'_>) -> R) -> R {
         let green = self.syntax.green();
-        let tag = green.children().find_map(|child| match child {
-            NodeOrToken::Node(node)
-                if node.kind() == rowan::SyntaxKind(SyntaxKind::START_TAG as u16) =>
-            {
-                Some(node)
-            }
-            _ => None,
-        })?;
-        tag.children().find_map(|child| match child {
-            NodeOrToken::Token(token)
-                if token.kind() == rowan::SyntaxKind(SyntaxKind::NAME as u16) =>
-            {
-                Some(token.to_owned())
-            }
-            _ => None,
-        })
+        let view = ElementRef::new(&green, self.syntax.text_range().start())
+            .expect("an Element wraps an ELEMENT node");
+        question(view)
     }
 
     pub fn attributes(&self) -> impl Iterator<Item = Attribute> {
@@ -123,68 +107,11 @@ impl Element {
     }
 
     /// The unescaped value of the attribute named `name` and the range between its quotes.
-    ///
-    /// Walks the green tree rather than the red one: indexing asks for attributes of every
-    /// element, and making red nodes for each tag child was most of its cost.
     pub fn attribute_value_with_range(&self, name: &str) -> Option<(String, TextRange)> {
-        use rowan::NodeOrToken;
-        let raw = |kind: SyntaxKind| rowan::SyntaxKind(kind as u16);
-        let mut offset = self.syntax.text_range().start();
-        let green = self.syntax.green();
-        let tag = green.children().find_map(|child| match child {
-            NodeOrToken::Node(node) if node.kind() == raw(SyntaxKind::START_TAG) => Some(node),
-            NodeOrToken::Node(node) => {
-                offset += node.text_len();
-                None
-            }
-            NodeOrToken::Token(token) => {
-                offset += token.text_len();
-                None
-            }
-        })?;
-        for child in tag.children() {
-            let len = match child {
-                NodeOrToken::Node(node) => node.text_len(),
-                NodeOrToken::Token(token) => token.text_len(),
-            };
-            let NodeOrToken::Node(attribute) = child else {
-                offset += len;
-                continue;
-            };
-            let is_named = attribute.kind() == raw(SyntaxKind::ATTRIBUTE)
-                && attribute.children().next().is_some_and(|first| {
-                    matches!(first, NodeOrToken::Token(t) if t.kind() == raw(SyntaxKind::NAME) && t.text() == name)
-                });
-            if !is_named {
-                offset += len;
-                continue;
-            }
-            let mut inner = offset;
-            for part in attribute.children() {
-                match part {
-                    NodeOrToken::Node(value) if value.kind() == raw(SyntaxKind::ATTR_VALUE) => {
-                        let mut at = inner;
-                        for piece in value.children() {
-                            if let NodeOrToken::Token(token) = piece {
-                                if token.kind() == raw(SyntaxKind::ATTR_VALUE_TEXT) {
-                                    let range = TextRange::at(at, token.text_len());
-                                    return Some((unescape(token.text()).into_owned(), range));
-                                }
-                                at += token.text_len();
-                            }
-                        }
-                        // `""`: empty, right after the opening quote.
-                        let start =
-                            (inner + crate::TextSize::from(1)).min(inner + value.text_len());
-                        return Some((String::new(), TextRange::empty(start)));
-                    }
-                    NodeOrToken::Node(node) => inner += node.text_len(),
-                    NodeOrToken::Token(token) => inner += token.text_len(),
-                }
-            }
-            return None;
-        }
-        None
+        self.with_view(|view| {
+            view.attribute_value_with_range(name)
+                .map(|(value, range)| (value.into_owned(), range))
+        })
     }
 
     /// The elements directly inside this one.
@@ -209,90 +136,27 @@ impl Element {
 
     /// The character data directly inside the element (text and CDATA), unescaped.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        for piece in self.text_pieces() {
-            out.push_str(&piece.unescaped());
-        }
-        out
+        self.with_view(|view| view.text().into_owned())
     }
 
     /// The range of the element's content, between its start and end tags (or the empty range
     /// after the start tag when there is no content).
     pub fn content_range(&self) -> TextRange {
-        let start = self
-            .start_tag()
-            .map_or(self.syntax.text_range().start(), |t| {
-                t.syntax.text_range().end()
-            });
-        let end = self.end_tag().map_or(self.syntax.text_range().end(), |t| {
-            t.syntax.text_range().start()
-        });
-        TextRange::new(start, end.max(start))
+        self.with_view(|view| view.content_range())
     }
 
-    /// The range of the trimmed text inside the element, if it has any non-blank text.
     /// The character data (unescaped, untrimmed) and the range of its trimmed text, in one
     /// pass over the element's children.
     pub fn text_with_range(&self) -> (String, Option<TextRange>) {
-        let mut out = String::new();
-        let mut first: Option<Text> = None;
-        let mut last: Option<Text> = None;
-        for piece in self.text_pieces() {
-            out.push_str(&piece.unescaped());
-            if !piece.raw().trim().is_empty() {
-                if first.is_none() {
-                    first = Some(piece.clone());
-                }
-                last = Some(piece);
-            }
-        }
-        let range = first.zip(last).map(|(first, last)| {
-            let raw_first = first.raw();
-            let lead = raw_first.len() - raw_first.trim_start().len();
-            let raw_last = last.raw();
-            let trail = raw_last.len() - raw_last.trim_end().len();
-            let start = first.range().start() + crate::TextSize::from(lead as u32);
-            let end = last.range().end() - crate::TextSize::from(trail as u32);
-            TextRange::new(start, end.max(start))
-        });
-        (out, range)
+        self.with_view(|view| {
+            let (text, range) = view.text_with_range();
+            (text.into_owned(), range)
+        })
     }
 
+    /// The range of the trimmed text inside the element, if it has any non-blank text.
     pub fn text_range(&self) -> Option<TextRange> {
-        let pieces: Vec<Text> = self
-            .text_pieces()
-            .filter(|t| !t.raw().trim().is_empty())
-            .collect();
-        let first = pieces.first()?;
-        let last = pieces.last()?;
-        let raw_first = first.raw();
-        let lead = raw_first.len() - raw_first.trim_start().len();
-        let raw_last = last.raw();
-        let trail = raw_last.len() - raw_last.trim_end().len();
-        let start = first.range().start() + crate::TextSize::from(lead as u32);
-        let end = last.range().end() - crate::TextSize::from(trail as u32);
-        Some(TextRange::new(start, end.max(start)))
-    }
-
-    fn text_pieces(&self) -> impl Iterator<Item = Text> {
-        self.syntax
-            .children_with_tokens()
-            .filter_map(|element| match element {
-                rowan::NodeOrToken::Token(token)
-                    if matches!(token.kind(), SyntaxKind::TEXT | SyntaxKind::WHITESPACE) =>
-                {
-                    Some(Text {
-                        token,
-                        cdata: false,
-                    })
-                }
-                rowan::NodeOrToken::Node(node) if node.kind() == SyntaxKind::CDATA => node
-                    .children_with_tokens()
-                    .filter_map(|e| e.into_token())
-                    .find(|t| t.kind() == SyntaxKind::CDATA_TEXT)
-                    .map(|token| Text { token, cdata: true }),
-                _ => None,
-            })
+        self.with_view(|view| view.text_range())
     }
 }
 
@@ -396,39 +260,5 @@ impl Name {
 
     pub fn token(&self) -> &SyntaxToken {
         &self.token
-    }
-}
-
-/// A run of character data (or the body of a CDATA section).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Text {
-    token: SyntaxToken,
-    cdata: bool,
-}
-
-impl Text {
-    pub fn raw(&self) -> &str {
-        self.token.text()
-    }
-
-    pub fn unescaped(&self) -> Cow<'_, str> {
-        if self.cdata {
-            Cow::Borrowed(self.token.text())
-        } else {
-            unescape(self.token.text())
-        }
-    }
-
-    pub fn range(&self) -> TextRange {
-        self.token.text_range()
-    }
-}
-
-/// A name without its namespace prefix. Names are short and asked for constantly, so a
-/// plain backwards scan beats a library search.
-fn local_part(name: &str) -> &str {
-    match name.bytes().rposition(|b| b == b':') {
-        Some(colon) => &name[colon + 1..],
-        None => name,
     }
 }

@@ -12,6 +12,7 @@ mod kind;
 mod lexer;
 mod line_index;
 mod parser;
+pub mod view;
 
 pub use entity::unescape;
 pub use kind::{PolicyXml, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};

@@ -770,4 +770,16 @@ mod tests {
         let documented = elements().iter().filter(|e| !e.doc.is_empty()).count();
         assert!(documented >= 80, "{documented}");
     }
+    /// The structure check counts children by their index in the spec, which is only right
+    /// when no spec lists a child name twice.
+    #[test]
+    fn no_spec_names_a_child_twice() {
+        for element in super::elements() {
+            let mut names: Vec<&str> = element.children.iter().map(|c| c.name).collect();
+            names.sort_unstable();
+            let before = names.len();
+            names.dedup();
+            assert_eq!(before, names.len(), "{} lists a child twice", element.name);
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use syntax::ast::{AstNode, Element};
+use syntax::view::ElementRef;
 use syntax::{TextRange, TextSize};
 
 use crate::catalog::{self, ElementSpec, MetadataKey, ValueType};
@@ -477,8 +477,8 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
         }
     }
     let mut out = Vec::new();
-    if let Some(root) = parse.document().root_element() {
-        check_tree(&root, &mut out);
+    if let Some(root) = ElementRef::root(parse) {
+        check_tree(root, &mut out);
     }
     if let Ok(mut cache) = structure_cache().lock() {
         cache.insert(
@@ -489,13 +489,7 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
     out
 }
 
-fn name_range(element: &Element) -> TextRange {
-    element
-        .name()
-        .map_or_else(|| element.syntax().text_range(), |n| n.range())
-}
-
-fn is_foreign(element: &Element) -> bool {
+fn is_foreign(element: ElementRef<'_>) -> bool {
     element.name().is_some_and(|n| n.text().contains(':'))
         || element
             .attribute_value("xmlns")
@@ -506,7 +500,7 @@ fn known_anywhere(name: &str) -> bool {
     catalog::elements().iter().any(|e| e.name == name)
 }
 
-fn check_tree(root: &Element, out: &mut Vec<Diagnostic>) {
+fn check_tree(root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
     let root_spec = catalog::root_element();
     if root.local_name() != root_spec.name {
         return;
@@ -564,11 +558,11 @@ fn green_hash(node: &rowan::GreenNodeData) -> u64 {
     hasher.finish()
 }
 
-fn check_unit(element: &Element, spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
-    let start = element.syntax().text_range().start();
+fn check_unit(element: ElementRef<'_>, spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
+    let start = element.range().start();
     let key = (
         spec as *const ElementSpec as usize,
-        green_hash(&element.syntax().green()),
+        green_hash(element.green()),
     );
     let cached = unit_cache()
         .lock()
@@ -599,27 +593,28 @@ fn check_unit(element: &Element, spec: &'static ElementSpec, out: &mut Vec<Diagn
     }));
 }
 
-fn check_subtree(top: &Element, top_spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
-    let mut stack: Vec<(Element, &'static ElementSpec)> = vec![(top.clone(), top_spec)];
+fn check_subtree(top: ElementRef<'_>, top_spec: &'static ElementSpec, out: &mut Vec<Diagnostic>) {
+    let mut stack: Vec<(ElementRef<'_>, &'static ElementSpec)> = vec![(top, top_spec)];
     while let Some((element, spec)) = stack.pop() {
-        if element != *top && CACHED_UNITS.contains(&spec.name) {
-            check_unit(&element, spec, out);
+        if element != top && CACHED_UNITS.contains(&spec.name) {
+            check_unit(element, spec, out);
             continue;
         }
-        check_attributes(&element, spec, out);
-        check_text(&element, spec, out);
+        check_attributes(element, spec, out);
+        check_text(element, spec, out);
         if spec.open_content {
             continue;
         }
-        let mut counts: HashMap<&'static str, u32> = HashMap::new();
+        // How often each allowed child occurs, by its index in the spec.
+        let mut counts = vec![0u32; spec.children.len()];
         let mut last_index = 0usize;
         let mut last_name = "";
         for child in element.child_elements() {
             let Some(name) = child.name() else { continue };
-            if is_foreign(&child) {
+            if is_foreign(child) {
                 continue;
             }
-            let local = name.local().to_owned();
+            let local = name.local();
             let Some((index, child_spec)) = spec
                 .children
                 .iter()
@@ -653,7 +648,7 @@ fn check_subtree(top: &Element, top_spec: &'static ElementSpec, out: &mut Vec<Di
                 ));
                 continue;
             };
-            let count = counts.entry(child_spec.name).or_insert(0);
+            let count = &mut counts[index];
             *count += 1;
             if child_spec.max.is_some_and(|max| *count > max) {
                 out.push(Diagnostic::new(
@@ -686,12 +681,13 @@ fn check_subtree(top: &Element, top_spec: &'static ElementSpec, out: &mut Vec<Di
         let missing: Vec<&str> = spec
             .children
             .iter()
-            .filter(|c| c.min > 0 && !counts.contains_key(c.name))
-            .map(|c| c.name)
+            .zip(&counts)
+            .filter(|(c, count)| c.min > 0 && **count == 0)
+            .map(|(c, _)| c.name)
             .collect();
         if !missing.is_empty() {
             out.push(Diagnostic::new(
-                name_range(&element),
+                element.name_range(),
                 Severity::Error,
                 "missing-required-child",
                 format!("{} needs {}", spec.name, missing.join(" and ")),
@@ -711,7 +707,7 @@ fn allowed_children(spec: &ElementSpec) -> String {
         .join(", ")
 }
 
-fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     for attribute in element.attributes() {
         let Some(name) = attribute.name() else {
             continue;
@@ -768,7 +764,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
         };
         if !ok {
             out.push(Diagnostic::new(
-                value.value_range(),
+                value.range(),
                 if loose {
                     Severity::Warning
                 } else {
@@ -791,7 +787,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
     for attr_spec in spec.attributes.iter().filter(|a| a.required) {
         if element.attribute(attr_spec.name).is_none() {
             out.push(Diagnostic::new(
-                name_range(element),
+                element.name_range(),
                 Severity::Error,
                 "missing-required-attribute",
                 format!("{} needs the attribute {}", spec.name, attr_spec.name),
@@ -800,7 +796,7 @@ fn check_attributes(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnos
     }
 }
 
-fn check_text(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     if spec.text_value != ValueType::Enum || spec.text_allowed.is_empty() {
         return;
     }
@@ -814,7 +810,7 @@ fn check_text(element: &Element, spec: &ElementSpec, out: &mut Vec<Diagnostic>) 
         .iter()
         .any(|a| a.eq_ignore_ascii_case(value));
     out.push(Diagnostic::new(
-        element.text_range().unwrap_or_else(|| name_range(element)),
+        element.text_range().unwrap_or_else(|| element.name_range()),
         if loose {
             Severity::Warning
         } else {

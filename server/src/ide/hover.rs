@@ -264,7 +264,7 @@ fn location(workspace: &Workspace, resolved: &Resolved) -> String {
     match workspace.file(&resolved.path) {
         Some(file) => {
             let line = file
-                .line_index
+                .line_index()
                 .to_human(&file.text, resolved.definition.id_range.start().into())
                 .line;
             format!("{name}, line {line}")

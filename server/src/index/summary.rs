@@ -2,8 +2,10 @@
 //! reference with exact ranges, and the details of technical profiles, transformations and
 //! journeys that later analyses need.
 
-use syntax::ast::{AstNode, Element, Name, StartTag};
-use syntax::{Parse, SyntaxKind, TextRange};
+use std::borrow::Cow;
+
+use syntax::view::ElementRef;
+use syntax::{Parse, TextRange};
 
 use super::{id_key, Definition, Reference, ReferenceScope, ReferenceSite, SymbolKind};
 
@@ -350,12 +352,20 @@ pub const LOCALIZED_ELEMENT_TYPES: &[(&str, SymbolKind)] = &[
     ("Predicate", SymbolKind::Predicate),
 ];
 
-fn located_attribute(element: &Element, name: &str) -> Option<Located> {
+fn located_attribute(element: ElementRef<'_>, name: &str) -> Option<Located> {
     let (text, range) = element.attribute_value_with_range(name)?;
-    Some(Located { text, range })
+    Some(Located {
+        text: text.into_owned(),
+        range,
+    })
 }
 
-fn located_text(element: &Element) -> Located {
+/// The unescaped value of an attribute, owned.
+fn attribute(element: ElementRef<'_>, name: &str) -> Option<String> {
+    element.attribute_value(name).map(Cow::into_owned)
+}
+
+fn located_text(element: ElementRef<'_>) -> Located {
     let (text, range) = element.text_with_range();
     let range = range.unwrap_or_else(|| element.content_range());
     Located {
@@ -364,35 +374,65 @@ fn located_text(element: &Element) -> Located {
     }
 }
 
-fn range_of(element: &Element) -> TextRange {
-    element.syntax().text_range()
+/// Where an element sits: its parent's name, and the journey and step around it.
+#[derive(Clone, Default)]
+struct Place<'a> {
+    parent: &'a str,
+    /// The Id of the nearest enclosing UserJourney or SubJourney.
+    journey: Option<Cow<'a, str>>,
+    /// The Order of the nearest enclosing OrchestrationStep inside that journey.
+    order: Option<u32>,
 }
 
-/// The range to point at for an element: its name in the start tag.
-fn name_range(element: &Element) -> TextRange {
-    element
-        .name()
-        .map_or_else(|| range_of(element), |n| n.range())
+impl<'a> Place<'a> {
+    /// The place of the children of `element`, which sits at `self`.
+    fn inside(&self, element: ElementRef<'a>, name: &'a str) -> Place<'a> {
+        let mut place = Place {
+            parent: name,
+            journey: self.journey.clone(),
+            order: self.order,
+        };
+        match name {
+            "UserJourney" | "SubJourney" => {
+                place.journey = element.attribute_value("Id");
+                place.order = None;
+            }
+            "OrchestrationStep" => {
+                if let Some(order) = element
+                    .attribute_value("Order")
+                    .and_then(|o| o.trim().parse().ok())
+                {
+                    place.order = Some(order);
+                }
+            }
+            _ => {}
+        }
+        place
+    }
+
+    /// The journey id and step order that contain the element.
+    fn step(&self) -> Option<(String, u32)> {
+        Some((self.journey.as_deref()?.to_owned(), self.order?))
+    }
 }
 
 /// Builds the summary of a parsed file.
 pub fn summarize(parse: &Parse) -> Summary {
     let mut summary = Summary::default();
-    let Some(root) = parse.document().root_element() else {
+    let Some(root) = ElementRef::root(parse) else {
         return summary;
     };
     if !root.is("TrustFrameworkPolicy") {
         return summary;
     }
     summary.is_policy = true;
-    summary.root_name_range = name_range(&root);
-    summary.policy_id =
-        located_attribute(&root, "PolicyId").filter(|id| !id.text.trim().is_empty());
+    summary.root_name_range = root.name_range();
+    summary.policy_id = located_attribute(root, "PolicyId").filter(|id| !id.text.trim().is_empty());
     if let Some(base) = root.child("BasePolicy") {
-        summary.base_policy_range = Some(range_of(&base));
+        summary.base_policy_range = Some(base.range());
         summary.base_policy = base
             .child("PolicyId")
-            .map(|id| located_text(&id))
+            .map(located_text)
             .filter(|id| !id.text.is_empty());
         if let Some(id) = &summary.base_policy {
             summary.references.push(Reference {
@@ -407,25 +447,25 @@ pub fn summarize(parse: &Parse) -> Summary {
     let mut collector = Collector {
         summary: &mut summary,
     };
-    // Depth-first over elements only, in document order; each element's children are
-    // walked once (the start tag and the child elements), which keeps red-node churn low.
-    let mut stack: Vec<(Element, Option<Name>)> = vec![(root, None)];
+    // Depth-first over elements only, in document order, over the green tree.
+    let mut stack: Vec<(ElementRef<'_>, Place<'_>)> = vec![(root, Place::default())];
     let mut children = Vec::new();
-    while let Some((element, parent_name)) = stack.pop() {
-        let mut start_tag = None;
-        for child in element.syntax().children() {
-            match child.kind() {
-                SyntaxKind::START_TAG => start_tag = StartTag::cast(child),
-                SyntaxKind::ELEMENT => children.extend(Element::cast(child)),
-                _ => {}
-            }
+    while let Some((element, place)) = stack.pop() {
+        let name = element.local_name();
+        if element.name().is_some() {
+            collector.element(element, name, &place);
         }
-        let name = start_tag.as_ref().and_then(|t| t.name());
-        if let (Some(tag), Some(name)) = (&start_tag, &name) {
-            let parent_name = parent_name.as_ref().map_or("", |n| n.local());
-            collector.element(&element, tag, name.local(), parent_name);
+        children.extend(element.child_elements());
+        if children.is_empty() {
+            continue;
         }
-        stack.extend(children.drain(..).rev().map(|child| (child, name.clone())));
+        let inside = place.inside(element, name);
+        stack.extend(
+            children
+                .drain(..)
+                .rev()
+                .map(|child| (child, inside.clone())),
+        );
     }
     collector.duplicates();
     summary.by_key = Default::default();
@@ -463,17 +503,18 @@ impl Collector<'_> {
         });
     }
 
-    fn element(&mut self, element: &Element, start_tag: &StartTag, name: &str, parent_name: &str) {
+    fn element(&mut self, element: ElementRef<'_>, name: &str, place: &Place<'_>) {
+        let parent_name = place.parent;
         // Definitions.
         if let Some(&(_, _, kind)) = DEFINITION_SITES
             .iter()
             .find(|(e, p, _)| *e == name && *p == parent_name)
         {
-            self.definition(kind, element);
+            self.definition(kind, element, place);
         }
 
         // Attribute references: one pass over the attributes the element has.
-        for attribute in start_tag.attributes() {
+        for attribute in element.attributes() {
             let Some(attribute_name) = attribute.name() else {
                 continue;
             };
@@ -489,7 +530,7 @@ impl Collector<'_> {
             };
             let value = Located {
                 text: value.unescaped().into_owned(),
-                range: value.value_range(),
+                range: value.range(),
             };
             let scope = if name == "IncludeClaimsFromTechnicalProfile" {
                 ReferenceScope::SameFile
@@ -501,7 +542,7 @@ impl Collector<'_> {
 
         match name {
             "ClaimsProviderSelection" => {
-                if let Some((journey, order)) = enclosing_step(element) {
+                if let Some((journey, order)) = place.step() {
                     for attribute in ["TargetClaimsExchangeId", "ValidationClaimsExchangeId"] {
                         if let Some(value) = located_attribute(element, attribute) {
                             let scope = ReferenceScope::LaterStepOf {
@@ -562,7 +603,7 @@ impl Collector<'_> {
         }
     }
 
-    fn definition(&mut self, kind: SymbolKind, element: &Element) {
+    fn definition(&mut self, kind: SymbolKind, element: ElementRef<'_>, place: &Place<'_>) {
         let Some(id) = located_attribute(element, "Id") else {
             return;
         };
@@ -575,7 +616,7 @@ impl Collector<'_> {
             }
             SymbolKind::ClaimsTransformation => self.transformation(element, &id),
             SymbolKind::UserJourney | SymbolKind::SubJourney => self.journey(kind, element, &id),
-            SymbolKind::ClaimsExchange => match enclosing_step(element) {
+            SymbolKind::ClaimsExchange => match place.step() {
                 Some((journey, order)) => {
                     scope = Some(journey);
                     step_order = Some(order);
@@ -588,20 +629,20 @@ impl Collector<'_> {
             kind,
             id: id.text,
             id_range: id.range,
-            full_range: range_of(element),
+            full_range: element.range(),
             scope,
             step_order,
         });
     }
 
-    fn precondition_references(&mut self, element: &Element) {
+    fn precondition_references(&mut self, element: ElementRef<'_>) {
         let kind = element.attribute_value("Type").unwrap_or_default();
         if kind != "ClaimsExist" && kind != "ClaimEquals" {
             return;
         }
         let mut values = element.children_named("Value");
         if let Some(first) = values.next() {
-            let value = located_text(&first);
+            let value = located_text(first);
             self.reference(
                 SymbolKind::ClaimType,
                 value,
@@ -611,11 +652,11 @@ impl Collector<'_> {
         }
     }
 
-    fn technical_profile(&mut self, element: &Element, id: &Located, in_relying_party: bool) {
+    fn technical_profile(&mut self, element: ElementRef<'_>, id: &Located, in_relying_party: bool) {
         let mut tp = TechnicalProfileSummary {
             id: id.text.clone(),
             id_range: id.range,
-            full_range: range_of(element),
+            full_range: element.range(),
             in_relying_party,
             ..Default::default()
         };
@@ -624,8 +665,8 @@ impl Collector<'_> {
             match name.local() {
                 "DisplayName" => tp.display_name = Some(child.text().trim().to_owned()),
                 "Protocol" => {
-                    tp.protocol = located_attribute(&child, "Name");
-                    tp.handler = located_attribute(&child, "Handler").map(|mut handler| {
+                    tp.protocol = located_attribute(child, "Name");
+                    tp.handler = located_attribute(child, "Handler").map(|mut handler| {
                         if let Some(comma) = handler.text.find(',') {
                             handler.text.truncate(comma);
                             handler.range =
@@ -640,26 +681,26 @@ impl Collector<'_> {
                     tp.output_token_format = Some(child.text().trim().to_owned())
                 }
                 "Metadata" => {
-                    tp.metadata_range = Some(range_of(&child));
-                    tp.metadata = metadata_items(&child);
+                    tp.metadata_range = Some(child.range());
+                    tp.metadata = metadata_items(child);
                     duplicate_metadata_keys(&tp.id, &tp.metadata, &mut self.summary.local_findings);
                 }
                 "CryptographicKeys" => {
                     tp.cryptographic_keys = child
                         .children_named("Key")
-                        .filter_map(|k| located_attribute(&k, "Id"))
+                        .filter_map(|k| located_attribute(k, "Id"))
                         .collect();
                 }
-                "InputClaims" => tp.input_claims = claim_uses(&child),
-                "OutputClaims" => tp.output_claims = claim_uses(&child),
-                "PersistedClaims" => tp.persisted_claims = claim_uses(&child),
-                "DisplayClaims" => tp.display_claims = claim_uses(&child),
-                "InputClaimsTransformations" => tp.input_transformations = reference_ids(&child),
-                "OutputClaimsTransformations" => tp.output_transformations = reference_ids(&child),
-                "ValidationTechnicalProfiles" => tp.validation_profiles = reference_ids(&child),
-                "IncludeTechnicalProfile" => tp.include = located_attribute(&child, "ReferenceId"),
+                "InputClaims" => tp.input_claims = claim_uses(child),
+                "OutputClaims" => tp.output_claims = claim_uses(child),
+                "PersistedClaims" => tp.persisted_claims = claim_uses(child),
+                "DisplayClaims" => tp.display_claims = claim_uses(child),
+                "InputClaimsTransformations" => tp.input_transformations = reference_ids(child),
+                "OutputClaimsTransformations" => tp.output_transformations = reference_ids(child),
+                "ValidationTechnicalProfiles" => tp.validation_profiles = reference_ids(child),
+                "IncludeTechnicalProfile" => tp.include = located_attribute(child, "ReferenceId"),
                 "UseTechnicalProfileForSessionManagement" => {
-                    tp.session_management = located_attribute(&child, "ReferenceId")
+                    tp.session_management = located_attribute(child, "ReferenceId")
                 }
                 _ => {}
             }
@@ -667,11 +708,11 @@ impl Collector<'_> {
         self.summary.technical_profiles.push(tp);
     }
 
-    fn transformation(&mut self, element: &Element, id: &Located) {
+    fn transformation(&mut self, element: ElementRef<'_>, id: &Located) {
         let mut ct = TransformationSummary {
             id: id.text.clone(),
             id_range: id.range,
-            full_range: range_of(element),
+            full_range: element.range(),
             method: located_attribute(element, "TransformationMethod"),
             input_claims: Vec::new(),
             input_parameters: Vec::new(),
@@ -681,26 +722,26 @@ impl Collector<'_> {
             output_claims_range: None,
         };
         for child in element.child_elements() {
-            match child.local_name().as_str() {
+            match child.local_name() {
                 "InputClaims" => {
-                    ct.input_claims = claim_uses(&child);
-                    ct.input_claims_range = Some(name_range(&child));
+                    ct.input_claims = claim_uses(child);
+                    ct.input_claims_range = Some(child.name_range());
                 }
                 "OutputClaims" => {
-                    ct.output_claims = claim_uses(&child);
-                    ct.output_claims_range = Some(name_range(&child));
+                    ct.output_claims = claim_uses(child);
+                    ct.output_claims_range = Some(child.name_range());
                 }
                 "InputParameters" => {
-                    ct.input_parameters_range = Some(name_range(&child));
+                    ct.input_parameters_range = Some(child.name_range());
                     ct.input_parameters = child
                         .children_named("InputParameter")
                         .filter_map(|p| {
-                            let id = located_attribute(&p, "Id")?;
+                            let id = located_attribute(p, "Id")?;
                             Some(InputParameter {
                                 id: id.text,
                                 id_range: id.range,
-                                data_type: p.attribute_value("DataType"),
-                                value: p.attribute_value("Value"),
+                                data_type: attribute(p, "DataType"),
+                                value: attribute(p, "Value"),
                             })
                         })
                         .collect();
@@ -711,13 +752,13 @@ impl Collector<'_> {
         self.summary.transformations.push(ct);
     }
 
-    fn journey(&mut self, kind: SymbolKind, element: &Element, id: &Located) {
+    fn journey(&mut self, kind: SymbolKind, element: ElementRef<'_>, id: &Located) {
         let mut journey = JourneySummary {
             kind,
             id: id.text.clone(),
             id_range: id.range,
-            full_range: range_of(element),
-            sub_journey_type: element.attribute_value("Type"),
+            full_range: element.range(),
+            sub_journey_type: attribute(element, "Type"),
             steps: Vec::new(),
         };
         let steps = element.child("OrchestrationSteps");
@@ -725,33 +766,33 @@ impl Collector<'_> {
             .iter()
             .flat_map(|s| s.children_named("OrchestrationStep"))
         {
-            let order = located_attribute(&step, "Order");
+            let order = located_attribute(step, "Order");
             let mut summary = Step {
                 order: order.as_ref().and_then(|o| o.text.trim().parse().ok()),
-                order_range: order.map_or_else(|| name_range(&step), |o| o.range),
-                step_type: located_attribute(&step, "Type"),
-                full_range: range_of(&step),
-                cpim_issuer: located_attribute(&step, "CpimIssuerTechnicalProfileReferenceId"),
-                content_definition: located_attribute(&step, "ContentDefinitionReferenceId"),
+                order_range: order.map_or_else(|| step.name_range(), |o| o.range),
+                step_type: located_attribute(step, "Type"),
+                full_range: step.range(),
+                cpim_issuer: located_attribute(step, "CpimIssuerTechnicalProfileReferenceId"),
+                content_definition: located_attribute(step, "ContentDefinitionReferenceId"),
                 preconditions: Vec::new(),
                 selections: Vec::new(),
                 exchanges: Vec::new(),
                 sub_journeys: Vec::new(),
             };
             for child in step.child_elements() {
-                match child.local_name().as_str() {
+                match child.local_name() {
                     "Preconditions" => {
                         summary.preconditions = child
                             .children_named("Precondition")
-                            .map(|p| precondition(&p))
+                            .map(|p| precondition(p))
                             .collect()
                     }
                     "ClaimsProviderSelections" => {
                         summary.selections = child
                             .children_named("ClaimsProviderSelection")
                             .filter_map(|s| {
-                                located_attribute(&s, "TargetClaimsExchangeId")
-                                    .or_else(|| located_attribute(&s, "ValidationClaimsExchangeId"))
+                                located_attribute(s, "TargetClaimsExchangeId")
+                                    .or_else(|| located_attribute(s, "ValidationClaimsExchangeId"))
                             })
                             .collect()
                     }
@@ -760,9 +801,9 @@ impl Collector<'_> {
                             .children_named("ClaimsExchange")
                             .filter_map(|x| {
                                 Some(ClaimsExchange {
-                                    id: located_attribute(&x, "Id")?,
+                                    id: located_attribute(x, "Id")?,
                                     technical_profile: located_attribute(
-                                        &x,
+                                        x,
                                         "TechnicalProfileReferenceId",
                                     ),
                                 })
@@ -772,7 +813,7 @@ impl Collector<'_> {
                     "JourneyList" => {
                         summary.sub_journeys = child
                             .children_named("Candidate")
-                            .filter_map(|c| located_attribute(&c, "SubJourneyReferenceId"))
+                            .filter_map(|c| located_attribute(c, "SubJourneyReferenceId"))
                             .collect()
                     }
                     _ => {}
@@ -783,18 +824,18 @@ impl Collector<'_> {
         self.summary.journeys.push(journey);
     }
 
-    fn relying_party(&mut self, element: &Element) {
+    fn relying_party(&mut self, element: ElementRef<'_>) {
         let mut rp = RelyingPartySummary {
-            range: range_of(element),
+            range: element.range(),
             default_journey: element
                 .child("DefaultUserJourney")
-                .and_then(|d| located_attribute(&d, "ReferenceId")),
+                .and_then(|d| located_attribute(d, "ReferenceId")),
             output_claims: Vec::new(),
             protocol: None,
         };
         if let Some(tp) = element.child("TechnicalProfile") {
-            if let Some(id) = located_attribute(&tp, "Id") {
-                self.technical_profile(&tp, &id, true);
+            if let Some(id) = located_attribute(tp, "Id") {
+                self.technical_profile(tp, &id, true);
             }
             if let Some(last) = self.summary.technical_profiles.last() {
                 if last.in_relying_party {
@@ -842,51 +883,33 @@ impl Collector<'_> {
     }
 }
 
-/// The journey id and step order that contain `element`.
-fn enclosing_step(element: &Element) -> Option<(String, u32)> {
-    let mut order = None;
-    let mut current = element.parent_element();
-    while let Some(e) = current {
-        let name = e.local_name();
-        if name == "OrchestrationStep" && order.is_none() {
-            order = e
-                .attribute_value("Order")
-                .and_then(|o| o.trim().parse().ok());
-        } else if name == "UserJourney" || name == "SubJourney" {
-            return Some((e.attribute_value("Id")?, order?));
-        }
-        current = e.parent_element();
-    }
-    None
-}
-
-fn precondition(element: &Element) -> Precondition {
+fn precondition(element: ElementRef<'_>) -> Precondition {
     Precondition {
-        kind: element.attribute_value("Type").unwrap_or_default(),
+        kind: attribute(element, "Type").unwrap_or_default(),
         execute_actions_if: element
             .attribute_value("ExecuteActionsIf")
             .is_none_or(|v| v.trim().eq_ignore_ascii_case("true")),
         values: element
             .children_named("Value")
-            .map(|v| located_text(&v))
+            .map(|v| located_text(v))
             .collect(),
         action: element.child("Action").map(|a| a.text().trim().to_owned()),
-        range: range_of(element),
+        range: element.range(),
     }
 }
 
-fn metadata_items(metadata: &Element) -> Vec<MetadataItem> {
+fn metadata_items(metadata: ElementRef<'_>) -> Vec<MetadataItem> {
     metadata
         .children_named("Item")
         .filter_map(|item| {
-            let key = located_attribute(&item, "Key")?;
-            let value = located_text(&item);
+            let key = located_attribute(item, "Key")?;
+            let value = located_text(item);
             Some(MetadataItem {
                 key: key.text,
                 key_range: key.range,
                 value: value.text,
                 value_range: value.range,
-                item_range: range_of(&item),
+                item_range: item.range(),
             })
         })
         .collect()
@@ -913,25 +936,25 @@ fn duplicate_metadata_keys(
     }
 }
 
-fn claim_uses(list: &Element) -> Vec<ClaimUse> {
+fn claim_uses(list: ElementRef<'_>) -> Vec<ClaimUse> {
     list.child_elements()
         .filter_map(|claim| {
-            let reference = located_attribute(&claim, "ClaimTypeReferenceId")?;
+            let reference = located_attribute(claim, "ClaimTypeReferenceId")?;
             Some(ClaimUse {
                 claim: reference.text,
                 range: reference.range,
-                default_value: claim.attribute_value("DefaultValue"),
+                default_value: attribute(claim, "DefaultValue"),
                 required: claim
                     .attribute_value("Required")
                     .is_some_and(|r| r.trim().eq_ignore_ascii_case("true")),
-                transformation_claim_type: located_attribute(&claim, "TransformationClaimType"),
+                transformation_claim_type: located_attribute(claim, "TransformationClaimType"),
             })
         })
         .collect()
 }
 
-fn reference_ids(list: &Element) -> Vec<Located> {
+fn reference_ids(list: ElementRef<'_>) -> Vec<Located> {
     list.child_elements()
-        .filter_map(|e| located_attribute(&e, "ReferenceId"))
+        .filter_map(|e| located_attribute(e, "ReferenceId"))
         .collect()
 }

@@ -21,7 +21,7 @@ pub struct FileData {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub parse: Parse,
-    pub line_index: LineIndex,
+    line_index: std::sync::OnceLock<LineIndex>,
     pub summary: Summary,
     /// From an extra base location: an ancestor only, never reported on.
     pub base_only: bool,
@@ -33,16 +33,21 @@ impl FileData {
     pub fn new(path: PathBuf, text: Arc<str>, base_only: bool) -> FileData {
         let parse = syntax::parse(&text);
         let summary = summarize(&parse);
-        let line_index = LineIndex::new(&text);
         FileData {
             path,
             text,
             parse,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
             summary,
             base_only,
             memo: Default::default(),
         }
+    }
+
+    /// Line starts of the text, computed on first use: a cold check needs them only for the
+    /// files it reports on.
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// A fact derived from this file alone, built on first use and kept for as long as this
