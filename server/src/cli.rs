@@ -156,7 +156,7 @@ pub fn check(
         };
         file_diagnostics(&workspace, &path)
             .iter()
-            .map(|d| finding(&display[&path], &file.text, &file.line_index(), d))
+            .map(|d| finding(&display[&path], &file.text, file.line_index(), d))
             .collect::<Vec<Finding>>()
     });
     findings.extend(per_file.into_iter().flatten());

@@ -621,7 +621,7 @@ fn check_subtree(top: ElementRef<'_>, top_spec: &'static ElementSpec, out: &mut 
                 .enumerate()
                 .find(|(_, c)| c.name == local)
             else {
-                let (code, message) = if known_anywhere(&local) {
+                let (code, message) = if known_anywhere(local) {
                     (
                         "unexpected-child",
                         format!(

@@ -48,7 +48,7 @@ pub fn range(text: &str, index: &LineIndex, range: TextRange) -> lsp::Range {
 }
 
 pub fn file_range(file: &FileData, r: TextRange) -> lsp::Range {
-    range(&file.text, &file.line_index(), r)
+    range(&file.text, file.line_index(), r)
 }
 
 pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {

@@ -103,7 +103,7 @@ impl Backend {
         params: &TextDocumentPositionParams,
     ) -> Option<(PathBuf, Arc<FileData>, u32)> {
         let (path, file) = self.file(&params.text_document.uri).await?;
-        let offset = convert::offset(&file.text, &file.line_index(), params.position);
+        let offset = convert::offset(&file.text, file.line_index(), params.position);
         Some((path, file, offset))
     }
 
