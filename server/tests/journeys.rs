@@ -39,7 +39,7 @@ fn position(workspace: &Workspace, path: &Path, offset: u32) -> String {
     let Some(file) = workspace.file(path) else {
         return "?".to_owned();
     };
-    let at = file.line_index.to_human(&file.text, offset);
+    let at = file.line_index().to_human(&file.text, offset);
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());

@@ -50,7 +50,9 @@ fn dump(dir: &Path, workspace: &Workspace) -> String {
             if !CODES.contains(&d.code) {
                 continue;
             }
-            let at = file.line_index.to_human(&file.text, d.range.start().into());
+            let at = file
+                .line_index()
+                .to_human(&file.text, d.range.start().into());
             let text = &file.text[usize::from(d.range.start())..usize::from(d.range.end())];
             out.push_str(&format!(
                 "{name}:{}:{}: {}[{}] {text:?}: {}\n",
