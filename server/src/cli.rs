@@ -48,11 +48,9 @@ pub type Loaded = (Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>);
 /// (ancestors only). Returns the workspace, the display name of each file, and the findings
 /// for files that could not be decoded.
 pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> {
-    let workspace = Workspace::new();
-    let mut display = HashMap::new();
-    let mut undecodable = Vec::new();
+    // The walk is cheap and fixes the order; reading, decoding and parsing run on all cores.
     let mut seen = std::collections::HashSet::new();
-    let mut texts: Vec<(PathBuf, String, bool)> = Vec::new();
+    let mut found: Vec<(PathBuf, PathBuf, bool, bool)> = Vec::new();
     for (roots, base_only) in [(paths, false), (bases, true)] {
         for root in roots {
             if !root.exists() {
@@ -63,31 +61,49 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
             }
             for file in xml_files(root) {
                 let key = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                let bytes = match std::fs::read(&file) {
-                    Ok(bytes) => bytes,
-                    Err(e) if file == *root => {
-                        return Err(UsageError(format!("{}: cannot read: {e}", file.display())));
-                    }
-                    Err(_) => continue,
-                };
-                display.insert(key.clone(), file.display().to_string());
-                match decode(bytes) {
-                    Ok(text) => texts.push((key, text, base_only)),
-                    Err(e) if !base_only => undecodable.push((key, e.message)),
-                    Err(_) => {}
+                if seen.insert(key.clone()) {
+                    let is_root = file == *root;
+                    found.push((key, file, base_only, is_root));
                 }
             }
         }
     }
-    let parsed = in_parallel(texts, |(key, text, base_only)| {
-        FileData::new(key, Arc::from(text), base_only)
-    });
-    for data in parsed {
-        workspace.insert(data);
+    enum Outcome {
+        Parsed(Box<FileData>),
+        Undecodable(PathBuf, String),
+        Unreadable(String),
+        Skipped,
     }
+    let outcomes = in_parallel(found, |(key, file, base_only, is_root)| {
+        let display = file.display().to_string();
+        let outcome = match std::fs::read(&file) {
+            Err(e) if is_root => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
+            Err(_) => Outcome::Skipped,
+            Ok(bytes) => match decode(bytes) {
+                Ok(text) => Outcome::Parsed(Box::new(FileData::new(
+                    key.clone(),
+                    Arc::from(text),
+                    base_only,
+                ))),
+                Err(e) if !base_only => Outcome::Undecodable(key.clone(), e.message),
+                Err(_) => Outcome::Skipped,
+            },
+        };
+        (key, display, outcome)
+    });
+    let workspace = Workspace::new();
+    let mut display = HashMap::new();
+    let mut undecodable = Vec::new();
+    for (key, shown, outcome) in outcomes {
+        match outcome {
+            Outcome::Parsed(data) => workspace.insert(*data),
+            Outcome::Undecodable(key, message) => undecodable.push((key, message)),
+            Outcome::Unreadable(message) => return Err(UsageError(message)),
+            Outcome::Skipped => continue,
+        }
+        display.insert(key, shown);
+    }
+    undecodable.sort();
     Ok((workspace, display, undecodable))
 }
 
@@ -131,6 +147,7 @@ pub fn check(
             "check needs at least one file or folder".to_owned(),
         ));
     }
+
     let (workspace, display, undecodable) = load(paths, bases)?;
     let mut findings = Vec::new();
     let mut files_checked = 0;

@@ -125,6 +125,10 @@ pub struct Resolved {
     pub exact: bool,
 }
 
+/// The base a file's BasePolicy resolves to, and all the tied candidates when several are
+/// just as near.
+type Pick = (PathBuf, Option<Vec<PathBuf>>);
+
 /// What of a file the BasePolicy graph depends on: its PolicyId and its base, and whether it
 /// comes from an extra base location.
 type GraphKey = (Option<String>, Option<String>, bool);
@@ -280,28 +284,47 @@ impl Workspace {
         }
         // The nearest candidate: the longest common folder path, extra base locations last.
         // Returns the pick and, when others are just as near, all the tied candidates.
-        let pick = |from: &Path, policy: &str| -> Option<(PathBuf, Option<Vec<PathBuf>>)> {
+        // Paths are split into components once; each file's pick is worked out once.
+        let components: HashMap<&Path, Vec<Component<'_>>> = bases
+            .keys()
+            .map(|p| (p.as_path(), p.components().collect()))
+            .collect();
+        let common_prefix_len = |a: &Path, b: &Path| -> usize {
+            match (components.get(a), components.get(b)) {
+                (Some(a), Some(b)) => a
+                    .iter()
+                    .zip(b)
+                    .take_while(|(x, y)| x == y)
+                    .filter(|(x, _)| matches!(x, Component::Normal(_)))
+                    .count(),
+                _ => common_prefix_len(a, b),
+            }
+        };
+        let pick = |from: &Path, policy: &str| -> Option<Pick> {
             let candidates = by_policy_id.get(&id_key(policy))?;
-            let rank = |c: &PathBuf| {
-                let local = if base_only.contains(c.as_path()) {
-                    0
-                } else {
-                    1
-                };
-                (local, common_prefix_len(from, c))
-            };
-            let best = candidates
+            let ranked: Vec<(&PathBuf, (u8, usize))> = candidates
                 .iter()
                 .filter(|c| c.as_path() != from)
-                .map(rank)
-                .max()?;
-            let tied: Vec<PathBuf> = candidates
+                .map(|c| {
+                    let local = u8::from(!base_only.contains(c.as_path()));
+                    (c, (local, common_prefix_len(from, c)))
+                })
+                .collect();
+            let best = ranked.iter().map(|(_, rank)| *rank).max()?;
+            let tied: Vec<PathBuf> = ranked
                 .iter()
-                .filter(|c| c.as_path() != from && rank(c) == best)
-                .cloned()
+                .filter(|(_, rank)| *rank == best)
+                .map(|(c, _)| (*c).clone())
                 .collect();
             let first = tied.first()?.clone();
             Some((first, (tied.len() > 1).then_some(tied)))
+        };
+        let mut picks: HashMap<PathBuf, Option<Pick>> = HashMap::new();
+        let mut pick = |from: &Path, policy: &str| {
+            picks
+                .entry(from.to_owned())
+                .or_insert_with(|| pick(from, policy))
+                .clone()
         };
         let mut chains = FxHashMap::default();
         for path in bases.keys() {
