@@ -181,7 +181,11 @@ pub fn check(
     // about to exit need not wait for it: the thread is cut short at exit, and a caller that
     // lives on still gets the memory back.
     std::thread::spawn(move || drop(workspace));
-    findings.sort_by(|a, b| (&a.display, a.start).cmp(&(&b.display, b.start)));
+    // A total order, so the output never depends on which thread finished first.
+    findings.sort_by(|a, b| {
+        (&a.display, a.start, a.end, a.code, &a.message)
+            .cmp(&(&b.display, b.start, b.end, b.code, &b.message))
+    });
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
