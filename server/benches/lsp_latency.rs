@@ -5,7 +5,11 @@
 //! TrustFrameworkBase.xml (each one breaks or mends a claim reference, so every edit changes
 //! that file's diagnostics), and measures didChange -> publishDiagnostics for that file, and
 //! the definition, references and hover round trips. Targets: diagnostics p50 <= 2 ms and
-//! p99 <= 10 ms.
+//! p99 <= 10 ms, requests p99 <= 5 ms.
+//!
+//! Also: the time from `initialized` to the first publishDiagnostics on that folder, over
+//! fresh servers (target <= 100 ms), and the server's resident memory with every file of
+//! ../shared/corpus open (target <= 60 MB).
 
 #[path = "../../tests/tests/support/mod.rs"]
 mod support;
@@ -26,6 +30,65 @@ fn report(what: &str, mut times: Vec<Duration>) {
         at(0.99),
         at(1.0)
     );
+}
+
+/// Resident and peak resident memory of a process, in MB, from /proc (Linux only).
+fn memory_mb(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// From `initialized` to the first publishDiagnostics, on a fresh server for `folder`.
+fn first_diagnostics(folder: &Path) -> Option<Duration> {
+    let mut session = Session::start();
+    session.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(folder),
+            "workspaceFolders": [{"uri": uri(folder), "name": "bench"}],
+            "capabilities": {},
+        }),
+    );
+    let started = Instant::now();
+    session.notify("initialized", json!({}));
+    let got = session.wait_for(Duration::from_secs(10), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    let elapsed = started.elapsed();
+    let _ = session.shutdown();
+    got.map(|_| elapsed)
+}
+
+/// Every file of `corpus` open in one server: its memory once diagnostics have settled.
+fn memory_with_all_open(corpus: &Path) {
+    let mut session = Session::start();
+    session.initialize(corpus, json!({}));
+    let files = b2c_lsp::files::xml_files(corpus);
+    for path in &files {
+        if let Ok(content) = std::fs::read_to_string(path) {
+            session.open(path, &content);
+        }
+    }
+    // Settled: no message for a second.
+    while session
+        .wait_for(Duration::from_millis(1000), |_| true)
+        .is_some()
+    {}
+    session.backlog.clear();
+    match memory_mb(session.pid()) {
+        Some((rss, peak)) => println!(
+            "memory, all {} corpus files open       RSS {rss:.1} MB (peak {peak:.1} MB) (target <= 60 MB)",
+            files.len()
+        ),
+        None => println!("memory: /proc is not available here"),
+    }
+    let _ = session.shutdown();
 }
 
 fn main() {
@@ -126,4 +189,17 @@ fn main() {
         report(what, times);
     }
     let _ = session.shutdown();
+
+    let mut firsts: Vec<Duration> = (0..11).filter_map(|_| first_diagnostics(&folder)).collect();
+    if firsts.len() == 11 {
+        report(
+            "initialized -> first diagnostics",
+            std::mem::take(&mut firsts),
+        );
+    } else {
+        println!("initialized -> first diagnostics: some servers published nothing within 10 s");
+    }
+    if let Some(corpus) = folder.parent().and_then(Path::parent) {
+        memory_with_all_open(corpus);
+    }
 }

@@ -60,6 +60,18 @@ enum Command {
     },
 }
 
+/// A server lives for hours and frees as much as it allocates: backed by 2 MB transparent huge
+/// pages, its heap holds twice the memory it uses (measured: 93 MB against 46 MB with every
+/// corpus file open). A `check` run is short, and faster with them, so only the server
+/// opts out.
+fn keep_off_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let stdout = std::io::stdout();
@@ -67,6 +79,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         None | Some(Command::Serve { .. }) => {
             drop(out);
+            keep_off_huge_pages();
             return b2c_lsp::lsp::run();
         }
         Some(Command::Check {
