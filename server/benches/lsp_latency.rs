@@ -200,6 +200,10 @@ fn main() {
         println!("initialized -> first diagnostics: some servers published nothing within 10 s");
     }
     if let Some(corpus) = folder.parent().and_then(Path::parent) {
+        let firsts: Vec<Duration> = (0..5).filter_map(|_| first_diagnostics(corpus)).collect();
+        if firsts.len() == 5 {
+            report("  the same on all of the corpus", firsts);
+        }
         memory_with_all_open(corpus);
     }
 }

@@ -12,3 +12,4 @@ pub mod index;
 pub mod journeys;
 pub mod lsp;
 pub mod navigation;
+pub mod parallel;

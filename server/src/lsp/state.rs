@@ -17,7 +17,8 @@ use tower_lsp::Client;
 use super::convert;
 use crate::diagnostics::file_diagnostics;
 use crate::files::{decode, read_regular, xml_files};
-use crate::index::Workspace;
+use crate::index::{FileData, Workspace};
+use crate::parallel::in_parallel;
 
 /// An open document as the editor has it.
 struct Document {
@@ -227,8 +228,9 @@ impl State {
             .read()
             .map(|s| s.base_paths.clone())
             .unwrap_or_default();
-        let mut count = 0;
+        // Which files to load is decided here; reading and parsing them runs on all cores.
         let mut seen = BTreeSet::new();
+        let mut wanted: Vec<(PathBuf, bool)> = Vec::new();
         for root in &roots {
             for file in xml_files(root) {
                 seen.insert(file.clone());
@@ -237,23 +239,30 @@ impl State {
                 {
                     continue;
                 }
-                if let Some(text) = std::fs::read(&file).ok().and_then(|b| decode(b).ok()) {
-                    self.workspace.set_file(file, Arc::from(text), false);
-                    count += 1;
-                }
+                wanted.push((file, false));
             }
         }
-        let mut new_bases = BTreeSet::new();
         for base in &bases {
             for file in xml_files(base) {
                 if seen.contains(&file) || self.documents.contains_key(&file) {
                     continue;
                 }
-                if let Some(text) = std::fs::read(&file).ok().and_then(|b| decode(b).ok()) {
-                    self.workspace.set_file(file.clone(), Arc::from(text), true);
-                    new_bases.insert(file);
-                }
+                wanted.push((file, true));
             }
+        }
+        let loaded = in_parallel(wanted, |(file, base_only)| {
+            let text = std::fs::read(&file).ok().and_then(|b| decode(b).ok())?;
+            Some(FileData::new(file, Arc::from(text), base_only))
+        });
+        let mut count = 0;
+        let mut new_bases = BTreeSet::new();
+        for data in loaded.into_iter().flatten() {
+            if data.base_only {
+                new_bases.insert(data.path.clone());
+            } else {
+                count += 1;
+            }
+            self.workspace.insert(data);
         }
         // Base files no longer under any base location leave the workspace.
         if let Ok(mut loaded) = self.loaded_bases.lock() {
