@@ -49,6 +49,8 @@ pub struct State {
     documents: DashMap<PathBuf, Document>,
     /// The document version each open file was last indexed at.
     indexed: DashMap<PathBuf, i32>,
+    /// Replaced versions of edited files, freed once the worker has published.
+    retired: Mutex<Vec<Arc<FileData>>>,
     /// What was last published per file, to publish only changes.
     published: DashMap<PathBuf, Vec<lsp::Diagnostic>>,
     roots: RwLock<Vec<PathBuf>>,
@@ -75,6 +77,7 @@ impl State {
             documents: DashMap::new(),
             indexed: DashMap::new(),
             published: DashMap::new(),
+            retired: Mutex::new(Vec::new()),
             roots: RwLock::new(Vec::new()),
             settings: RwLock::new(Settings {
                 trace: "off".to_owned(),
@@ -402,20 +405,27 @@ impl State {
     /// Brings the index up to date with an open document's text. Returns the files whose
     /// diagnostics the re-index may have changed (empty when it was already current).
     pub fn sync(&self, path: &Path) -> Vec<PathBuf> {
-        let Some((version, text)) = self
-            .documents
-            .get(path)
-            .map(|d| (d.version, d.text.clone()))
-        else {
+        let Some(version) = self.documents.get(path).map(|d| d.version) else {
             return Vec::new();
         };
         if self.indexed.get(path).is_some_and(|v| *v == version) {
             return Vec::new();
         }
-        let affected = self
-            .workspace
-            .set_file(path.to_owned(), Arc::from(text), false);
+        // One copy of the text, straight into the index; the version is the one copied.
+        let Some((version, text)) = self
+            .documents
+            .get(path)
+            .map(|d| (d.version, Arc::<str>::from(d.text.as_str())))
+        else {
+            return Vec::new();
+        };
+        // The replaced version is freed later, off the path from keystroke to diagnostics.
+        let replaced = self.workspace.file(path);
+        let affected = self.workspace.set_file(path.to_owned(), text, false);
         self.indexed.insert(path.to_owned(), version);
+        if let (Some(replaced), Ok(mut retired)) = (replaced, self.retired.lock()) {
+            retired.push(replaced);
+        }
         affected
     }
 
@@ -619,5 +629,11 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
                 break;
             }
         }
+        let retired = state
+            .retired
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default();
+        drop(retired);
     }
 }
