@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use syntax::view::ElementRef;
 use syntax::{TextRange, TextSize};
 
-use crate::catalog::{self, ElementSpec, MetadataKey, ValueType};
+use crate::catalog::{self, ChildSpec, ElementSpec, MetadataKey, ValueType};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::index::summary::{ClaimUse, TechnicalProfileSummary, TransformationSummary};
 use crate::index::{id_key, SymbolKind, Workspace};
@@ -593,6 +593,8 @@ fn check_subtree(
     out: &mut Vec<Diagnostic>,
 ) {
     let mut stack: Vec<(ElementRef<'_>, &'static ElementSpec)> = vec![(top, top_spec)];
+    // How often each allowed child occurs, by its index in the spec; reused per element.
+    let mut counts: Vec<u32> = Vec::new();
     while let Some((element, spec)) = stack.pop() {
         if element != top && CACHED_UNITS.contains(&spec.name) {
             check_unit(text, element, spec, out);
@@ -603,8 +605,8 @@ fn check_subtree(
         if spec.open_content {
             continue;
         }
-        // How often each allowed child occurs, by its index in the spec.
-        let mut counts = vec![0u32; spec.children.len()];
+        counts.clear();
+        counts.resize(spec.children.len(), 0);
         let mut last_index = 0usize;
         let mut last_name = "";
         for child in element.child_elements() {
@@ -676,14 +678,20 @@ fn check_subtree(
             }
             stack.push((child, child_spec.spec()));
         }
-        let missing: Vec<&str> = spec
+        let is_missing = |(c, count): &(&ChildSpec, &u32)| c.min > 0 && **count == 0;
+        if spec
             .children
             .iter()
             .zip(&counts)
-            .filter(|(c, count)| c.min > 0 && **count == 0)
-            .map(|(c, _)| c.name)
-            .collect();
-        if !missing.is_empty() {
+            .any(|pair| is_missing(&pair))
+        {
+            let missing: Vec<&str> = spec
+                .children
+                .iter()
+                .zip(&counts)
+                .filter(is_missing)
+                .map(|(c, _)| c.name)
+                .collect();
             out.push(Diagnostic::new(
                 element.name_range(),
                 Severity::Error,
