@@ -1,6 +1,9 @@
-//! Property tests: for any input, parsing never panics and the tree's text is the input.
+//! Property tests: for any input, parsing never panics and the tree's text is the input, and
+//! the green views answer exactly as the red tree does.
 
 use proptest::prelude::*;
+use syntax::ast::{AstNode, Element};
+use syntax::{unescape, SyntaxKind, SyntaxNode};
 
 fn assert_lossless(text: &str) {
     let parse = syntax::parse(text);
@@ -11,6 +14,74 @@ fn assert_lossless(text: &str) {
             "error range out of bounds"
         );
         assert!(error.range.start() <= error.range.end());
+    }
+}
+
+/// The character data directly inside an element, read off the red tree's tokens.
+fn red_text(element: &SyntaxNode) -> String {
+    let mut out = String::new();
+    for child in element.children_with_tokens() {
+        match child {
+            rowan::NodeOrToken::Token(t)
+                if matches!(t.kind(), SyntaxKind::TEXT | SyntaxKind::WHITESPACE) =>
+            {
+                out.push_str(&unescape(t.text()));
+            }
+            rowan::NodeOrToken::Node(n) if n.kind() == SyntaxKind::CDATA => {
+                for t in n.children_with_tokens().filter_map(|c| c.into_token()) {
+                    if t.kind() == SyntaxKind::CDATA_TEXT {
+                        out.push_str(t.text());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every element's view agrees with the red tree: range, name, attributes, children, text.
+fn assert_views_agree(text: &str) {
+    let parse = syntax::parse(text);
+    for red in parse.syntax().descendants().filter_map(Element::cast) {
+        let node = red.syntax();
+        red.with_view(|view| {
+            assert_eq!(view.range(), node.text_range());
+            let red_name = red.name().map(|n| (n.text().to_owned(), n.range()));
+            assert_eq!(
+                view.name().map(|n| (n.text().to_owned(), n.range())),
+                red_name
+            );
+            let red_attributes: Vec<_> = red
+                .attributes()
+                .map(|a| {
+                    let name = a.name().map(|n| (n.text().to_owned(), n.range()));
+                    let value = a.value().map(|v| (v.raw(), v.value_range()));
+                    (name, value)
+                })
+                .collect();
+            let view_attributes: Vec<_> = view
+                .attributes()
+                .map(|a| {
+                    let name = a.name().map(|n| (n.text().to_owned(), n.range()));
+                    let value = a.value().map(|v| (v.raw().to_owned(), v.range()));
+                    (name, value)
+                })
+                .collect();
+            assert_eq!(view_attributes, red_attributes);
+            let red_children: Vec<_> = node
+                .children()
+                .filter(|c| c.kind() == SyntaxKind::ELEMENT)
+                .map(|c| c.text_range())
+                .collect();
+            let view_children: Vec<_> = view.child_elements().map(|c| c.range()).collect();
+            assert_eq!(view_children, red_children);
+            assert_eq!(view.text(), red_text(node));
+            if let Some(range) = view.text_range() {
+                let inside = &text[std::ops::Range::<usize>::from(range)];
+                assert!(!inside.trim().is_empty() && inside.trim() == inside);
+            }
+        });
     }
 }
 
@@ -58,6 +129,36 @@ proptest! {
     fn xmlish_fragments_round_trip(pieces in prop::collection::vec(xmlish_fragment(), 0..40)) {
         assert_lossless(&pieces.concat());
     }
+
+    #[test]
+    fn views_agree_with_the_red_tree(pieces in prop::collection::vec(xmlish_fragment(), 0..40)) {
+        assert_views_agree(&pieces.concat());
+    }
+}
+
+#[test]
+fn views_agree_with_the_red_tree_on_every_fixture_and_corpus_file() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots = vec![manifest.join("test_data"), manifest.join("../examples")];
+    roots.push(manifest.join("../../shared/corpus"));
+    let mut stack: Vec<std::path::PathBuf> = roots.into_iter().filter(|r| r.exists()).collect();
+    let mut checked = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        } else if path.extension().is_some_and(|e| e == "xml") {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                assert_views_agree(&text);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} files compared");
 }
 
 #[test]
