@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use syntax::ast::{AstNode, Element};
-use syntax::{SyntaxKind, TextRange, TextSize};
+use syntax::view::ElementRef;
+use syntax::TextRange;
 
 use crate::catalog;
 use crate::index::profiles::{effective_profile, EffectiveProfile};
@@ -151,118 +151,23 @@ pub fn file_extras(file: &FileData) -> Arc<FileExtras> {
     file.memo("journeys::FileExtras", extras_of)
 }
 
-/// The elements `extras_of` reads, in document order: a UserJourney in UserJourneys, a
-/// DisplayControl in DisplayControls, a TechnicalProfile in TechnicalProfiles (each as its
-/// range). Found on the green tree, which is walked without allocating: this runs over each
-/// version of each file, and a walk of the red tree cost more than parsing the file.
-fn elements_of_interest(parse: &syntax::Parse) -> Vec<TextRange> {
-    const ELEMENT: u16 = SyntaxKind::ELEMENT as u16;
-    const START_TAG: u16 = SyntaxKind::START_TAG as u16;
-    const END_TAG: u16 = SyntaxKind::END_TAG as u16;
-    const NAME: u16 = SyntaxKind::NAME as u16;
-    let document = &**parse.green();
-    // The root element, as `Document::root_element` finds it.
-    let mut offset = TextSize::from(0);
-    let mut root = None;
-    for child in document.children() {
-        if let Some(node) = child.as_node().filter(|n| n.kind().0 == ELEMENT) {
-            root = Some((*node, offset));
-            break;
-        }
-        offset += child.as_node().map_or_else(
-            || child.as_token().map_or(0.into(), |t| t.text_len()),
-            |n| n.text_len(),
-        );
-    }
-    let mut out = Vec::new();
-    let Some((root, offset)) = root else {
-        return out;
-    };
-    // (node, its offset, the local name of its parent node when that is an element)
-    // The local name of an element: the first NAME token of its first START_TAG. (A macro:
-    // the green node type is rowan's, which this crate cannot name.)
-    macro_rules! name_of {
-        ($node:expr) => {
-            $node
-                .children()
-                .find_map(|c| c.as_node().copied().filter(|n| n.kind().0 == START_TAG))
-                .and_then(|tag| {
-                    tag.children()
-                        .find_map(|c| c.as_token().copied().filter(|t| t.kind().0 == NAME))
-                })
-                .map(|name| {
-                    let text: &str = name.text();
-                    text.rsplit_once(':').map_or(text, |(_, local)| local)
-                })
-        };
-    }
-    let mut stack = vec![(root, offset, None::<&str>)];
-    let mut children = Vec::new();
-    while let Some((node, offset, parent)) = stack.pop() {
-        let is_element = node.kind().0 == ELEMENT;
-        let name = if is_element { name_of!(node) } else { None };
-        if let Some(name) = name {
-            let wanted = match name {
-                "UserJourney" => Some("UserJourneys"),
-                "DisplayControl" => Some("DisplayControls"),
-                "TechnicalProfile" => Some("TechnicalProfiles"),
-                _ => None,
-            };
-            // A technical profile matters only with DisplayClaims (most have none).
-            let relevant = name != "TechnicalProfile"
-                || node.children().any(|c| {
-                    c.as_node()
-                        .filter(|n| n.kind().0 == ELEMENT)
-                        .is_some_and(|n| name_of!(n) == Some("DisplayClaims"))
-                });
-            if wanted.is_some() && wanted == parent && relevant {
-                out.push(TextRange::at(offset, node.text_len()));
-            }
-        }
-        // Tags hold no elements.
-        let own = is_element.then(|| name.unwrap_or(""));
-        let mut child_offset = offset;
-        for child in node.children() {
-            if let Some(child_node) = child.as_node() {
-                let kind = child_node.kind().0;
-                if kind != START_TAG && kind != END_TAG {
-                    children.push((*child_node, child_offset, own));
-                }
-                child_offset += child_node.text_len();
-            } else if let Some(token) = child.as_token() {
-                child_offset += token.text_len();
-            }
-        }
-        stack.extend(children.drain(..).rev());
-    }
-    out
-}
-
+/// Reads the extras of a file in one walk over its elements: a UserJourney in UserJourneys, a
+/// DisplayControl in DisplayControls, a TechnicalProfile in TechnicalProfiles. The walk is
+/// over green views, which allocate nothing: this runs over each version of each file.
 fn extras_of(file: &FileData) -> FileExtras {
     let mut extras = FileExtras::default();
-    let Some(root) = file.parse.document().root_element() else {
+    let Some(root) = ElementRef::root(&file.parse) else {
         return extras;
     };
-    for range in elements_of_interest(&file.parse) {
-        // The element with exactly this range (a self-closing one covers its tag's range).
-        let Some(element) = root
-            .syntax()
-            .covering_element(range)
-            .ancestors()
-            .find(|n| n.kind() == SyntaxKind::ELEMENT && n.text_range() == range)
-            .and_then(Element::cast)
-        else {
-            continue;
-        };
-        let Some(name) = element.name() else {
-            continue;
-        };
-        let wanted = match name.local() {
-            "UserJourney" => "UserJourneys",
-            "DisplayControl" => "DisplayControls",
-            _ => "TechnicalProfiles",
-        };
-        match (name.local(), wanted) {
+    // (element, the local name of its parent element)
+    let mut stack = vec![(root, "")];
+    let mut children = Vec::new();
+    while let Some((element, parent)) = stack.pop() {
+        let name = element.local_name();
+        // Children first, so that an element skipped below is still walked into.
+        children.extend(element.child_elements());
+        stack.extend(children.drain(..).rev().map(|child| (child, name)));
+        match (name, parent) {
             ("UserJourney", "UserJourneys") => {
                 let (Some(id), Some(value)) = (
                     element.attribute_value("Id"),
@@ -276,7 +181,7 @@ fn extras_of(file: &FileData) -> FileExtras {
                     id_key(&id),
                     Located {
                         text: value.unescaped().trim().to_owned(),
-                        range: value.value_range(),
+                        range: value.range(),
                     },
                 );
             }
@@ -286,13 +191,18 @@ fn extras_of(file: &FileData) -> FileExtras {
                 };
                 let mut claims = Vec::new();
                 let mut profiles = Vec::new();
-                for inner in element.syntax().descendants().filter_map(Element::cast) {
+                // The control itself and everything inside it, in document order.
+                let mut inside = vec![element];
+                while let Some(inner) = inside.pop() {
                     if let Some(claim) = inner.attribute_value("ClaimTypeReferenceId") {
                         claims.push(claim.trim().to_owned());
                     }
                     if let Some(tp) = inner.attribute_value("TechnicalProfileReferenceId") {
                         profiles.push(tp.trim().to_owned());
                     }
+                    let start = inside.len();
+                    inside.extend(inner.child_elements());
+                    inside[start..].reverse();
                 }
                 extras
                     .display_controls
@@ -304,7 +214,7 @@ fn extras_of(file: &FileData) -> FileExtras {
                 };
                 let controls: Vec<String> = element
                     .children_named("DisplayClaims")
-                    .flat_map(|list| list.child_elements().collect::<Vec<_>>())
+                    .flat_map(|list| list.child_elements())
                     .filter_map(|c| c.attribute_value("DisplayControlReferenceId"))
                     .map(|c| c.trim().to_owned())
                     .collect();
