@@ -128,6 +128,23 @@ impl<'a> ElementRef<'a> {
             .find(|a| a.name().is_some_and(|n| n.text() == name))
     }
 
+    /// The values of the attributes named in `names` (exact match), found in one pass over
+    /// the start tag; the first of each name wins, as in [`ElementRef::attribute`].
+    pub fn attribute_values<const N: usize>(self, names: [&str; N]) -> [Option<ValueRef<'a>>; N] {
+        let mut found = [None; N];
+        for attribute in self.attributes() {
+            let Some(name) = attribute.name() else {
+                continue;
+            };
+            if let Some(i) = names.iter().position(|n| *n == name.text()) {
+                if found[i].is_none() {
+                    found[i] = attribute.value();
+                }
+            }
+        }
+        found
+    }
+
     /// The unescaped value of the attribute named `name`.
     pub fn attribute_value(self, name: &str) -> Option<Cow<'a, str>> {
         Some(self.attribute(name)?.value()?.unescaped())
@@ -433,6 +450,10 @@ mod tests {
         }
         let root = ElementRef::root(&parse).unwrap();
         assert_eq!(root.attribute_value("A").as_deref(), Some("1 & 2"));
+        let [b, missing, a] = root.attribute_values(["B", "C", "A"]);
+        assert_eq!(a.map(|v| v.unescaped()).as_deref(), Some("1 & 2"));
+        assert_eq!(b.map(|v| v.raw()), Some(""));
+        assert!(missing.is_none());
         assert_eq!(root.attribute_value("B").as_deref(), Some(""));
         let child = root.child("Child").unwrap();
         assert_eq!(child.text(), "  some <text> raw <b> tail ");

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use syntax::view::ElementRef;
+use syntax::view::{ElementRef, ValueRef};
 use syntax::{Parse, TextRange};
 
 use super::{id_key, Definition, Reference, ReferenceScope, ReferenceSite, SymbolKind};
@@ -358,6 +358,13 @@ fn located_attribute(element: ElementRef<'_>, name: &str) -> Option<Located> {
         text: text.into_owned(),
         range,
     })
+}
+
+fn located(value: ValueRef<'_>) -> Located {
+    Located {
+        text: value.unescaped().into_owned(),
+        range: value.range(),
+    }
 }
 
 /// The unescaped value of an attribute, owned.
@@ -766,14 +773,20 @@ impl Collector<'_> {
             .iter()
             .flat_map(|s| s.children_named("OrchestrationStep"))
         {
-            let order = located_attribute(step, "Order");
+            let [order, step_type, cpim_issuer, content_definition] = step.attribute_values([
+                "Order",
+                "Type",
+                "CpimIssuerTechnicalProfileReferenceId",
+                "ContentDefinitionReferenceId",
+            ]);
+            let order = order.map(located);
             let mut summary = Step {
                 order: order.as_ref().and_then(|o| o.text.trim().parse().ok()),
                 order_range: order.map_or_else(|| step.name_range(), |o| o.range),
-                step_type: located_attribute(step, "Type"),
+                step_type: step_type.map(located),
                 full_range: step.range(),
-                cpim_issuer: located_attribute(step, "CpimIssuerTechnicalProfileReferenceId"),
-                content_definition: located_attribute(step, "ContentDefinitionReferenceId"),
+                cpim_issuer: cpim_issuer.map(located),
+                content_definition: content_definition.map(located),
                 preconditions: Vec::new(),
                 selections: Vec::new(),
                 exchanges: Vec::new(),
@@ -939,15 +952,21 @@ fn duplicate_metadata_keys(
 fn claim_uses(list: ElementRef<'_>) -> Vec<ClaimUse> {
     list.child_elements()
         .filter_map(|claim| {
-            let reference = located_attribute(claim, "ClaimTypeReferenceId")?;
+            let [reference, default_value, required, transformation_claim_type] = claim
+                .attribute_values([
+                    "ClaimTypeReferenceId",
+                    "DefaultValue",
+                    "Required",
+                    "TransformationClaimType",
+                ]);
+            let reference = located(reference?);
             Some(ClaimUse {
                 claim: reference.text,
                 range: reference.range,
-                default_value: attribute(claim, "DefaultValue"),
-                required: claim
-                    .attribute_value("Required")
-                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("true")),
-                transformation_claim_type: located_attribute(claim, "TransformationClaimType"),
+                default_value: default_value.map(|v| v.unescaped().into_owned()),
+                required: required
+                    .is_some_and(|r| r.unescaped().trim().eq_ignore_ascii_case("true")),
+                transformation_claim_type: transformation_claim_type.map(located),
             })
         })
         .collect()
