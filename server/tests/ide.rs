@@ -247,6 +247,38 @@ fn metadata_values_resolvers_and_settings_complete_in_item_text() {
 }
 
 #[test]
+fn claim_resolver_completes_with_the_claim_types_of_the_chain() {
+    let edited = extensions_with(
+        "<Item Key=\"SendClaimsIn\">Body</Item>",
+        "\n            <Item Key=\"ServiceUrl\">https://x/{claim:oth$0</Item>",
+    );
+    let (workspace, cursor) = workspace_with(Some(edited));
+    let items = completion(&workspace, &extensions_path(), cursor);
+    let other = items
+        .iter()
+        .find(|c| c.label == "{Claim:otherEmail}")
+        .expect("a claim type of the base offered");
+    assert_eq!(other.insert_text, "{Claim:otherEmail}");
+    assert_eq!(
+        text_of(&workspace, &extensions_path(), other.replace_range),
+        "{claim:oth"
+    );
+    assert!(other
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.contains("TrustFrameworkBase.xml")));
+    // Before `{Claim:` is typed, only the family is offered, not every claim type.
+    let edited = extensions_with(
+        "<Item Key=\"SendClaimsIn\">Body</Item>",
+        "\n            <Item Key=\"ServiceUrl\">{Cl$0</Item>",
+    );
+    let (workspace, cursor) = workspace_with(Some(edited));
+    let items = completion(&workspace, &extensions_path(), cursor);
+    assert!(items.iter().any(|c| c.label == "{Claim:<claim type>}"));
+    assert!(!items.iter().any(|c| c.label == "{Claim:otherEmail}"));
+}
+
+#[test]
 fn elements_attributes_and_references_complete_from_the_schema_and_chain() {
     // Children of a TechnicalProfile after its Metadata: the schema order rules out Protocol.
     let edited = extensions_with(

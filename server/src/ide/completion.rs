@@ -458,7 +458,6 @@ impl Request<'_> {
 
     /// Ids of `kind` visible from the file, nearest definition first.
     fn references(&self, element: &Element, kind: SymbolKind, range: TextRange) -> Vec<Completion> {
-        let chain = self.workspace.chain(self.path);
         let same_file = element.is("IncludeClaimsFromTechnicalProfile");
         let journey = (kind == SymbolKind::ClaimsExchange)
             .then(|| {
@@ -468,18 +467,42 @@ impl Request<'_> {
             })
             .flatten()
             .map(|j| id_key(&j));
+        let keep = |definition: &crate::index::Definition| match &journey {
+            Some(journey) => definition.scope.as_deref().map(id_key).as_ref() == Some(journey),
+            None => true,
+        };
+        self.visible(kind, same_file, keep)
+            .into_iter()
+            .map(|(id, file_name)| {
+                with(
+                    item(id.clone(), CompletionKind::Reference, id, false, range),
+                    Some(format!("{} in {file_name}", kind.element_name())),
+                    "",
+                )
+            })
+            .collect()
+    }
+
+    /// The definitions of `kind` that `keep` accepts, in the file (only, with `same_file`) and
+    /// its ancestors, nearest first, one per id: (id, file name).
+    fn visible(
+        &self,
+        kind: SymbolKind,
+        same_file: bool,
+        keep: impl Fn(&crate::index::Definition) -> bool,
+    ) -> Vec<(String, String)> {
+        let chain = self.workspace.chain(self.path);
+        let mut files: Vec<std::path::PathBuf> = chain
+            .files
+            .iter()
+            .take(if same_file { 1 } else { usize::MAX })
+            .cloned()
+            .collect();
+        if files.is_empty() {
+            files.push(self.path.to_owned());
+        }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        let files: Vec<&std::path::PathBuf> = if same_file {
-            chain.files.iter().take(1).collect()
-        } else {
-            chain.files.iter().collect()
-        };
-        let files: Vec<std::path::PathBuf> = if files.is_empty() {
-            vec![self.path.to_owned()]
-        } else {
-            files.into_iter().cloned().collect()
-        };
         for file_path in &files {
             let Some(file) = self.workspace.file(file_path) else {
                 continue;
@@ -489,25 +512,9 @@ impl Request<'_> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             for definition in file.summary.definitions.iter().filter(|d| d.kind == kind) {
-                if let Some(journey) = &journey {
-                    if definition.scope.as_deref().map(id_key).as_ref() != Some(journey) {
-                        continue;
-                    }
+                if keep(definition) && seen.insert(id_key(&definition.id)) {
+                    out.push((definition.id.clone(), file_name.clone()));
                 }
-                if !seen.insert(id_key(&definition.id)) {
-                    continue;
-                }
-                out.push(with(
-                    item(
-                        definition.id.clone(),
-                        CompletionKind::Reference,
-                        definition.id.clone(),
-                        false,
-                        range,
-                    ),
-                    Some(format!("{} in {file_name}", kind.element_name())),
-                    "",
-                ));
             }
         }
         out
@@ -742,6 +749,29 @@ impl Request<'_> {
                     Some("claim resolver".to_owned()),
                     resolver.doc,
                 ));
+            }
+            // Once `{Claim:` is typed, the claim types the policy can name.
+            let typed = self
+                .workspace
+                .file(self.path)
+                .and_then(|f| {
+                    f.text
+                        .get(usize::from(start)..usize::from(self.offset))
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            if typed
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("{Claim:"))
+            {
+                for (id, file_name) in self.visible(SymbolKind::ClaimType, false, |_| true) {
+                    let text = format!("{{Claim:{id}}}");
+                    out.push(with(
+                        item(text.clone(), CompletionKind::Resolver, text, false, replace),
+                        Some(format!("claim resolver: ClaimType in {file_name}")),
+                        "",
+                    ));
+                }
             }
         }
         out
