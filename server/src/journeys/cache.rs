@@ -15,7 +15,11 @@
 //! fingerprint walks the same elements in the same order whenever it is equal, so the n-th
 //! anchor range of the old version and the n-th of the new one are the same element.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+/// Fingerprints hash a lot of short strings per file version: FxHash does that several times
+/// faster than SipHash, and 64 bits keep accidental collisions out of reach.
+type DefaultHasher = rustc_hash::FxHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -70,7 +74,7 @@ fn claims(values: &[ClaimUse], h: &mut DefaultHasher) {
 fn compute_fingerprint(file: &FileData) -> Fingerprint {
     let summary = &file.summary;
     let mut anchors = Vec::new();
-    let h = &mut DefaultHasher::new();
+    let h = &mut DefaultHasher::default();
 
     summary.definitions.len().hash(h);
     for d in &summary.definitions {
@@ -161,7 +165,7 @@ fn compute_fingerprint(file: &FileData) -> Fingerprint {
 
     let journeys = h.finish();
 
-    let h = &mut DefaultHasher::new();
+    let h = &mut DefaultHasher::default();
     summary
         .relying_party
         .as_ref()
