@@ -9,33 +9,56 @@ use std::path::{Path, PathBuf};
 /// Unreadable folders are skipped; each real folder is visited once, so symlink loops end.
 pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let Ok(metadata) = fs::metadata(root) else {
+        return out;
+    };
+    if !metadata.is_dir() {
+        if metadata.is_file() && is_xml(root) {
+            out.push(root.to_path_buf());
+        }
+        return out;
+    }
+    let Ok(real_root) = fs::canonicalize(root) else {
+        return out;
+    };
+    // (folder, its real path). A real path is worked out by a system call only for the root
+    // and for symlinks; a plain subfolder's is its parent's plus its name. That keeps the
+    // walk to one read_dir per folder, where a stat and a realpath per entry were most of it.
     let mut visited = HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let Ok(metadata) = fs::metadata(&path) else {
+    let mut stack = vec![(root.to_path_buf(), real_root)];
+    while let Some((folder, real)) = stack.pop() {
+        if !visited.insert(real.clone()) {
+            continue;
+        }
+        let Ok(entries) = fs::read_dir(&folder) else {
             continue;
         };
-        if metadata.is_dir() {
-            let Ok(real) = fs::canonicalize(&path) else {
-                continue;
-            };
-            if !visited.insert(real) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            // Dependency and VCS folders never hold the user's policies.
+            let shown = name.to_string_lossy();
+            if shown.starts_with('.') || shown == "node_modules" || shown == "target" {
                 continue;
             }
-            let Ok(entries) = fs::read_dir(&path) else {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
                 continue;
             };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                // Dependency and VCS folders never hold the user's policies.
-                if name.starts_with('.') || name == "node_modules" || name == "target" {
-                    continue;
+            if kind.is_symlink() {
+                match fs::metadata(&path) {
+                    Ok(target) if target.is_dir() => {
+                        if let Ok(target_real) = fs::canonicalize(&path) {
+                            stack.push((path, target_real));
+                        }
+                    }
+                    Ok(target) if target.is_file() && is_xml(&path) => out.push(path),
+                    _ => {}
                 }
-                stack.push(entry.path());
+            } else if kind.is_dir() {
+                stack.push((path, real.join(&name)));
+            } else if kind.is_file() && is_xml(&path) {
+                out.push(path);
             }
-        } else if metadata.is_file() && is_xml(&path) {
-            out.push(path);
         }
     }
     out.sort();
