@@ -34,7 +34,9 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let builder = LspService::build(Backend::new)
+        let text_sync = Arc::new(transport::TextSync::default());
+        let for_backend = Arc::clone(&text_sync);
+        let builder = LspService::build(move |client| Backend::new(client, for_backend))
             .custom_method("b2c-lsp/policyChain", Backend::policy_chain)
             .custom_method("b2c-lsp/journeys", Backend::journeys);
         // A deliberate bug, in debug builds only, for the tests of handler isolation.
@@ -42,8 +44,9 @@ pub fn run() -> ExitCode {
         let builder = builder.custom_method("b2c-lsp/debugPanic", Backend::debug_panic);
         let (service, socket) = builder.finish();
         let exited = Arc::new(tokio::sync::Notify::new());
-        let serve = Server::new(transport::framed_stdin(), tokio::io::stdout(), socket)
-            .serve(transport::Isolated::new(service, Arc::clone(&exited)));
+        let serve = Server::new(transport::framed_stdin(), tokio::io::stdout(), socket).serve(
+            transport::Isolated::new(service, Arc::clone(&exited), text_sync),
+        );
         // tower-lsp ends only when every handler has, and one may wait for an answer the
         // client will never send: after `exit`, leave anyway.
         tokio::select! {
@@ -58,6 +61,8 @@ pub fn run() -> ExitCode {
 
 pub struct Backend {
     state: Arc<State>,
+    /// Edits handed to the server and not yet applied; requests wait for them.
+    text_sync: Arc<transport::TextSync>,
 }
 
 /// Runs one request's analysis, turning a panic into an error response so that the server
@@ -83,15 +88,22 @@ struct PolicyChainParams {
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, text_sync: Arc<transport::TextSync>) -> Backend {
         Backend {
             state: State::new(client),
+            text_sync,
         }
+    }
+
+    /// Waits for the first scan and for every edit sent before the request being answered.
+    async fn caught_up(&self) {
+        self.state.ready().await;
+        self.text_sync.settled().await;
     }
 
     /// The open or indexed file behind a URI, brought up to date with the editor's text.
     async fn file(&self, uri: &Url) -> Option<(PathBuf, Arc<FileData>)> {
-        self.state.ready().await;
+        self.caught_up().await;
         let path = convert::path_of(uri)?;
         self.state.sync(&path);
         let file = self.state.workspace.file(&path)?;
@@ -435,7 +447,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<Vec<SymbolInformation>>> {
-        self.state.ready().await;
+        self.caught_up().await;
         self.state.sync_all_open();
         let found = guarded("workspace/symbol", || {
             navigation::workspace_symbols(&self.state.workspace, &params.query, 256)

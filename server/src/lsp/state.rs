@@ -260,12 +260,23 @@ impl State {
         let mut count = 0;
         let mut new_bases = BTreeSet::new();
         for data in loaded.into_iter().flatten() {
+            // A file opened while the scan read it: the editor's text wins over the disk's.
+            if self.documents.contains_key(&data.path) {
+                continue;
+            }
+            let path = data.path.clone();
             if data.base_only {
-                new_bases.insert(data.path.clone());
+                new_bases.insert(path.clone());
             } else {
                 count += 1;
             }
             self.workspace.insert(data);
+            // Opened in the instant between the check and the insert: index the editor's
+            // text again, over the disk copy just inserted.
+            if self.documents.contains_key(&path) {
+                self.indexed.remove(&path);
+                let _ = self.jobs.send(Job::Reindex(path));
+            }
         }
         // Base files no longer under any base location leave the workspace.
         if let Ok(mut loaded) = self.loaded_bases.lock() {

@@ -8,13 +8,16 @@
 //! and a panic in a handler unwinds through its event loop and ends the process. The framer
 //! hands tower-lsp only well-formed JSON-RPC messages (a malformed one becomes a marker
 //! request that [`Isolated`] answers with the JSON-RPC error), and [`Isolated`] catches what a
-//! handler lets escape.
+//! handler lets escape. [`Isolated`] also counts the text edits in flight ([`TextSync`]), so
+//! that a request never overtakes an edit sent before it.
 
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use serde::de::IgnoredAny;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
@@ -202,17 +205,74 @@ async fn frame(mut input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
     }
 }
 
+/// The text edits (didOpen, didChange, didClose) handed to the server and not yet applied.
+///
+/// tower-lsp runs up to four messages at once, so a request may start before the didChange
+/// the client sent just ahead of it has been applied, and answer on the old text. Messages
+/// are handed over in the order they arrive, so a request that waits until no edit is in
+/// flight sees every edit sent before it.
+#[derive(Debug, Default)]
+pub struct TextSync {
+    in_flight: AtomicUsize,
+    applied: Notify,
+}
+
+impl TextSync {
+    fn begin(self: &Arc<Self>) -> EditInFlight {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        EditInFlight(Arc::clone(self))
+    }
+
+    /// Waits until no edit is in flight (at most a second: a stuck handler must not hold up
+    /// every request).
+    pub async fn settled(&self) {
+        let wait = async {
+            loop {
+                let applied = self.applied.notified();
+                tokio::pin!(applied);
+                applied.as_mut().enable();
+                if self.in_flight.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                applied.await;
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), wait).await;
+    }
+}
+
+/// One edit in flight; dropped when its handler is done (or has panicked).
+struct EditInFlight(Arc<TextSync>);
+
+impl Drop for EditInFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.0.applied.notify_waiters();
+    }
+}
+
+const TEXT_EDITS: [&str; 3] = [
+    "textDocument/didOpen",
+    "textDocument/didChange",
+    "textDocument/didClose",
+];
+
 /// Wraps the LSP service so that a panic in any handler answers its request with an internal
 /// error (a notification is dropped) and the server carries on. It also signals `exited`
-/// when the client sends `exit`.
+/// when the client sends `exit`, and counts text edits in `text_sync`.
 pub struct Isolated<S> {
     inner: S,
     exited: Arc<Notify>,
+    text_sync: Arc<TextSync>,
 }
 
 impl<S> Isolated<S> {
-    pub fn new(inner: S, exited: Arc<Notify>) -> Self {
-        Isolated { inner, exited }
+    pub fn new(inner: S, exited: Arc<Notify>, text_sync: Arc<TextSync>) -> Self {
+        Isolated {
+            inner,
+            exited,
+            text_sync,
+        }
     }
 }
 
@@ -240,6 +300,9 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let id = request.id().cloned();
         let method = request.method().to_owned();
+        let edit = TEXT_EDITS
+            .contains(&method.as_str())
+            .then(|| self.text_sync.begin());
         if method == "exit" {
             self.exited.notify_one();
         }
@@ -264,7 +327,11 @@ where
         };
         match catch_unwind(AssertUnwindSafe(|| self.inner.call(request))) {
             Ok(future) => Box::pin(CatchUnwind {
-                future: Box::pin(future),
+                future: Box::pin(async move {
+                    let answer = future.await;
+                    drop(edit);
+                    answer
+                }),
                 on_panic: Some(Box::new(answer_panic)),
             }),
             Err(_) => Box::pin(std::future::ready(answer_panic())),
@@ -366,5 +433,32 @@ mod tests {
         let mut input = b"Content-Length: 3\r\n\r\n\xff\xfe\xfd".to_vec();
         input.extend_from_slice(message(B).as_bytes());
         assert_eq!(frames(&input), [NOT_JSON_REQUEST, B]);
+    }
+
+    #[test]
+    fn requests_wait_until_the_edits_before_them_are_applied() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let sync = Arc::new(TextSync::default());
+            // Nothing in flight: no wait at all.
+            tokio::time::timeout(Duration::from_millis(50), sync.settled())
+                .await
+                .expect("settled at once");
+            let edit = sync.begin();
+            let waiting = {
+                let sync = Arc::clone(&sync);
+                tokio::spawn(async move { sync.settled().await })
+            };
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert!(!waiting.is_finished(), "a request went ahead of an edit");
+            drop(edit);
+            tokio::time::timeout(Duration::from_millis(500), waiting)
+                .await
+                .expect("released when the edit is applied")
+                .unwrap();
+        });
     }
 }
