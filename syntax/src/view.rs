@@ -66,10 +66,6 @@ impl<'a> ElementRef<'a> {
         })
     }
 
-    pub fn green(self) -> &'a GreenNodeData {
-        self.green
-    }
-
     /// The whole element, start tag to end tag.
     pub fn range(self) -> TextRange {
         TextRange::at(self.offset, self.green.text_len())

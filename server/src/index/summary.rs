@@ -458,10 +458,12 @@ pub fn summarize(parse: &Parse) -> Summary {
     let mut stack: Vec<(ElementRef<'_>, Place<'_>)> = vec![(root, Place::default())];
     let mut children = Vec::new();
     while let Some((element, place)) = stack.pop() {
-        let name = element.local_name();
-        if element.name().is_some() {
+        // One lookup of the name: an unnamed element is not collected but still walked into.
+        let name = element.name().map(|n| n.local());
+        if let Some(name) = name {
             collector.element(element, name, &place);
         }
+        let name = name.unwrap_or("");
         children.extend(element.child_elements());
         if children.is_empty() {
             continue;
