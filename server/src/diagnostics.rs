@@ -215,7 +215,10 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                         near.definition.id_range,
                         "defined here",
                     ));
-                } else if chain.is_complete() {
+                } else if chain.is_complete()
+                    && !(resolved_at_run_time(reference.site)
+                        && workspace.defined_below(path, reference.kind, &reference.id))
+                {
                     out.push(undefined(
                         policy,
                         reference.kind,
@@ -288,6 +291,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
             }
         }
     }
+    subject_naming(summary, &mut out);
     for precondition in &summary.preconditions {
         literal_that_names_a_claim(workspace, path, precondition, &mut out);
     }
@@ -298,6 +302,54 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     out
 }
 
+/// `SubjectNamingInfo@ClaimType` names one of the relying party's own output claims by the name
+/// it has in the token: its PartnerClaimType, or its ClaimTypeReferenceId when it has none.
+fn subject_naming(summary: &crate::index::summary::Summary, out: &mut Vec<Diagnostic>) {
+    let Some(rp) = &summary.relying_party else {
+        return;
+    };
+    let Some(subject) = &rp.subject_naming else {
+        return;
+    };
+    let name = subject.text.trim();
+    if name.is_empty() || name.contains('{') {
+        return;
+    }
+    let token_name = |claim: &crate::index::summary::ClaimUse| {
+        claim
+            .partner_claim_type
+            .clone()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| claim.claim.trim().to_owned())
+    };
+    if rp
+        .output_claims
+        .iter()
+        .any(|c| token_name(c).eq_ignore_ascii_case(name))
+    {
+        return;
+    }
+    out.push(Diagnostic::new(
+        subject.range,
+        Severity::Warning,
+        "subject-not-output",
+        format!(
+            "SubjectNamingInfo names \"{name}\", but no output claim of the relying party has that name in the token (its PartnerClaimType, or its ClaimTypeReferenceId when it has none); the token gets no subject"
+        ),
+    ));
+}
+
+/// Whether a reference written at `site` is resolved when a journey runs, in the chain of the
+/// relying party that runs it, rather than at upload in the chain of the file that writes it.
+/// Metadata values are plain strings to the upload validation, and localized strings are looked
+/// up by id when a page is shown.
+fn resolved_at_run_time(site: ReferenceSite) -> bool {
+    matches!(
+        site,
+        ReferenceSite::MetadataValue | ReferenceSite::LocalizedElement
+    )
+}
+
 fn undefined(
     policy: &str,
     kind: SymbolKind,
@@ -306,14 +358,28 @@ fn undefined(
     site: ReferenceSite,
 ) -> Diagnostic {
     if site == ReferenceSite::LocalizedElement {
-        // B2C accepts strings for elements a policy does not define (the starter packs ship
-        // them), so this is only worth a warning.
+        // B2C accepts strings for elements no policy defines, and localization packs ship
+        // strings for claims a set may not use (one working sample has 98): dead text, said
+        // as information.
+        return Diagnostic::new(
+            range,
+            Severity::Info,
+            "localized-unknown-element",
+            format!(
+                "this localized string is for {} \"{id}\", which neither policy \"{policy}\", its base policies nor any policy built on it defines; it is never shown",
+                kind.element_name()
+            ),
+        );
+    }
+    if site == ReferenceSite::MetadataValue {
+        // Uploads accept any text here; a relying party whose chain lacks the definition
+        // fails only when a journey runs the profile.
         return Diagnostic::new(
             range,
             Severity::Warning,
-            "localized-unknown-element",
+            "metadata-reference-undefined",
             format!(
-                "this localized string is for {} \"{id}\", which neither policy \"{policy}\" nor its base policies define; it is never shown",
+                "this metadata item names {} \"{id}\", which neither policy \"{policy}\", its base policies nor any policy built on it defines; a journey that runs the profile fails",
                 kind.element_name()
             ),
         );
@@ -354,9 +420,12 @@ fn literal_that_names_a_claim(
     if second.text.is_empty() {
         return;
     }
+    // Only a literal spelt exactly as a ClaimType id: working policies compare claims with
+    // words such as "Email" while a ClaimType "email" exists, and mean the word.
     if let Some(claim) = workspace
         .resolve(path, SymbolKind::ClaimType, &second.text)
-        .first()
+        .iter()
+        .find(|r| r.exact)
     {
         let mut diagnostic = Diagnostic::new(
             second.range,

@@ -355,27 +355,51 @@ fn transformation_mismatch_is_an_error_with_the_method_signature() {
     let (workspace, _) = workspace_with(None);
     let path = base_path();
     let diagnostics = catalog_diagnostics(&workspace, &path);
+    // A misspelt TransformationClaimType is one mistake: one finding on the misspelt name,
+    // saying both what the method does not take and what it misses, as B2C's message does.
     assert_eq!(
         codes(&diagnostics),
-        [
-            ("transformation-claim-mismatch", Severity::Error),
-            ("transformation-claim-mismatch", Severity::Error),
-        ]
+        [("transformation-claim-mismatch", Severity::Error)]
     );
-    let unexpected = &diagnostics[1];
-    assert_eq!(text_of(&workspace, &path, unexpected.range), "rightOperand");
+    let mismatch = &diagnostics[0];
+    assert_eq!(text_of(&workspace, &path, mismatch.range), "rightOperand");
     assert_eq!(
-        unexpected.message,
+        mismatch.message,
         "the InputClaims of ClaimsTransformation \"CompareEmails\" do not fit method CompareClaims: \
-         it does not take \"rightOperand\"; it takes inputClaim1 (string), inputClaim2 (string)"
+         it declares \"rightOperand\" that the method does not take, and it lacks inputClaim2 (string) \
+         that the method expects; the method takes inputClaim1 (string), inputClaim2 (string)"
     );
-    let missing = &diagnostics[0];
-    assert_eq!(text_of(&workspace, &path, missing.range), "InputClaims");
-    assert_eq!(
-        missing.message,
-        "method CompareClaims expects the InputClaims entry \"inputClaim2\" (string), which \
-         ClaimsTransformation \"CompareEmails\" does not declare"
-    );
+}
+
+/// A schema-enumerated value that is a build step's placeholder (upper case with
+/// underscores) is one warning that says so, not a schema error.
+#[test]
+fn placeholder_values_are_a_warning() {
+    let edited = std::fs::read_to_string(extensions_path())
+        .expect("fixture")
+        .replacen(
+            "PolicyId=",
+            "DeploymentMode=\"APPINSIGHTS_LOGGINGMODE\" PolicyId=",
+            1,
+        );
+    let (workspace, _) = workspace_with(Some(edited.clone()));
+    let path = extensions_path();
+    let found: Vec<(&str, Severity)> = catalog_diagnostics(&workspace, &path)
+        .iter()
+        .filter(|d| d.code != "unknown-metadata-key")
+        .map(|d| (d.code, d.severity))
+        .collect();
+    assert_eq!(found, [("unreplaced-placeholder", Severity::Warning)]);
+    // A value that is no placeholder stays a schema error.
+    let (workspace, _) = workspace_with(Some(
+        edited.replace("APPINSIGHTS_LOGGINGMODE", "Developing"),
+    ));
+    let found: Vec<(&str, Severity)> = catalog_diagnostics(&workspace, &path)
+        .iter()
+        .filter(|d| d.code != "unknown-metadata-key")
+        .map(|d| (d.code, d.severity))
+        .collect();
+    assert_eq!(found, [("invalid-attribute-value", Severity::Error)]);
 }
 
 #[test]

@@ -14,7 +14,6 @@ use expect_test::expect_file;
 const CODES: &[&str] = &[
     "step-order-gap",
     "step-order-duplicate",
-    "last-step-not-send-claims",
     "no-send-claims",
     "exchanges-without-selection",
     "exchange-not-selected",

@@ -35,6 +35,8 @@ const CODES: &[&str] = &[
     "precondition-unknown-claim",
     "precondition-literal-claim",
     "localized-unknown-element",
+    "metadata-reference-undefined",
+    "subject-not-output",
 ];
 
 fn dump(dir: &Path, workspace: &Workspace) -> String {
@@ -151,4 +153,34 @@ fn incremental_edits_name_exactly_the_affected_files() {
     // Set A's extensions file now resolves to set B's base, the only candidate left.
     let chain = workspace.chain(&ext_a);
     assert!(chain.files[1].ends_with("set-b/Base.xml"), "{chain:?}");
+}
+
+/// A file of an extra base location completes its chain inside its own pack: the workspace's
+/// base that reuses the pack base's PolicyId does not cut into it (a workspace file still
+/// prefers workspace candidates).
+#[test]
+fn a_base_pack_completes_its_own_chain() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/base-location");
+    let (workspace, _, _) =
+        b2c_lsp::cli::load(&[root.join("workspace")], &[root.join("pack")]).expect("loads");
+    let rp = std::path::absolute(root.join("workspace/RelyingParty.xml")).expect("absolute");
+    let chain = workspace.chain(&rp);
+    let names: Vec<String> = chain
+        .files
+        .iter()
+        .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "workspace/RelyingParty.xml",
+            "pack/TrustFrameworkExtensions.xml",
+            "pack/TrustFrameworkBase.xml"
+        ]
+    );
+    let codes: Vec<&str> = file_diagnostics(&workspace, &rp)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!codes.contains(&"undefined-user-journey"), "{codes:?}");
 }

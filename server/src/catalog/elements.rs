@@ -2784,9 +2784,9 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimType",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::String,
                 allowed: &[],
-                doc: "PartnerClaimType of the output claim used as the token subject.",
+                doc: "The protocol name of the output claim used as the token subject: its PartnerClaimType, or its ClaimTypeReferenceId when it has none (not a ClaimType id).",
             },
             AttributeSpec {
                 name: "NameQualifier",

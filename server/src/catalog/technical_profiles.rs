@@ -10,6 +10,14 @@ use super::{MetadataKey, RefKind, TechnicalProfileType, ValueType};
 /// Keys valid on every technical profile.
 pub(super) static COMMON_KEYS: &[MetadataKey] = &[
     MetadataKey {
+        key: "ClaimsProviderSelectionDisplayType",
+        doc: "How the profile is offered on a claims provider selection page: Button or TextLink (seen on identity providers and self-asserted profiles in the B2C team unit tests: TP_SA_metadata_ClaimsProviderSelectionDisplayType).",
+        value: ValueType::String,
+        allowed: &[],
+        default: None,
+        required: false,
+    },
+    MetadataKey {
         key: "IncludeClaimResolvingInClaimsHandling",
         doc: "When true, claim resolvers such as {Culture:LCID} or {OIDC:ClientId} in this profile's input and output claims are replaced by their values.",
         value: ValueType::Boolean,
@@ -120,7 +128,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
                 key: "setting.forgotPasswordLinkLocation",
                 doc: "Where the forgot-password link appears: AfterInput, or None to hide it.",
                 value: ValueType::Enum,
-                allowed: &["AfterInput", "None"],
+                allowed: &["AfterInput", "AfterLabel", "AfterButtons", "None"],
                 default: Some("AfterInput"),
                 required: false,
             },
@@ -168,14 +176,6 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
                 key: "LocalAccountProfile",
                 doc: "Marks the page as a local-account profile page (seen in real policies; not in the reference).",
                 value: ValueType::Boolean,
-                allowed: &[],
-                default: None,
-                required: false,
-            },
-            MetadataKey {
-                key: "ClaimsProviderSelectionDisplayType",
-                doc: "How claims-provider choices are shown on the page, e.g. TextLink (seen in real policies; not in the reference).",
-                value: ValueType::String,
                 allowed: &[],
                 default: None,
                 required: false,
@@ -252,6 +252,14 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         output_token_format: None,
         doc: "Calls your REST API: sends input claims and reads output claims from the JSON response; an HTTP 409 response shows its message to the user.",
         metadata: &[
+            MetadataKey {
+                key: "BearerTokenTransmissionMethod",
+                doc: "How the bearer token is sent to the service (seen in a working policy: community partner-integrations Nevis).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
             MetadataKey {
                 key: "ServiceUrl",
                 doc: "URL of the REST API endpoint.",
@@ -381,6 +389,14 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         doc: "Reads, writes or deletes user accounts in the tenant's directory.",
         metadata: &[
             MetadataKey {
+                key: "UserMessageIfClaimsTransformationBooleanValueIsNotEqual",
+                doc: "The message shown when a boolean comparison fails; accepted on directory profiles (seen in a working policy: jasjeetsuri B2C-IEF-Custom-Policies).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
                 key: "Operation",
                 doc: "What to do with the directory: Read, Write, DeleteClaims or DeleteClaimsPrincipal.",
                 value: ValueType::Enum,
@@ -484,6 +500,14 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         output_token_format: None,
         doc: "Generates a one-time code for an identifier (email, phone) and later verifies it.",
         metadata: &[
+            MetadataKey {
+                key: "MaxNumAttempts",
+                doc: "The number of verification attempts allowed (seen in working policies: the woodgrove live demo, partner-integrations Twilio).",
+                value: ValueType::Integer,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
             MetadataKey {
                 key: "Operation",
                 doc: "GenerateCode or VerifyCode.",
@@ -1017,6 +1041,14 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         doc: "Federates with an OpenID Connect identity provider, e.g. Microsoft Entra ID; the starter pack also uses it for local-account sign-in (resource owner password flow).",
         metadata: &[
             MetadataKey {
+                key: "BearerTokenTransmissionMethod",
+                doc: "How the access token is sent to the claims endpoint (seen in the B2C team unit tests: Identity-providers/Custom_IDP).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
                 key: "client_id",
                 doc: "Application id registered with the identity provider.",
                 value: ValueType::String,
@@ -1224,6 +1256,14 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         output_token_format: None,
         doc: "Federates with an OAuth2 identity provider such as Facebook, Google or LinkedIn.",
         metadata: &[
+            MetadataKey {
+                key: "UserAgentForClaimsExchange",
+                doc: "The User-Agent header sent to the claims endpoint; GitHub requires one (seen in the B2C team unit tests: Identity-providers/GitHub).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
             MetadataKey {
                 key: "authorization_endpoint",
                 doc: "Authorization endpoint of the provider (RFC 6749).",
@@ -1673,6 +1713,22 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         doc: "Issues the SAML response and assertion returned to a SAML application at the end of the journey.",
         metadata: &[
             MetadataKey {
+                key: "WantsSignedAssertions",
+                doc: "Whether the assertion is signed (seen on a working SAML token issuer: jasjeetsuri B2C-IEF-Custom-Policies).",
+                value: ValueType::Boolean,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
+                key: "ResponsesSigned",
+                doc: "Whether the response is signed (seen on a working SAML token issuer).",
+                value: ValueType::Boolean,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
                 key: "IssuerUri",
                 doc: "Issuer name in the SAML response; must match the application's configuration.",
                 value: ValueType::String,
@@ -1981,6 +2037,38 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
         output_token_format: None,
         doc: "The relying party's own technical profile for SAML applications: response signing and encryption settings and the claims of the assertion.",
         metadata: &[
+            MetadataKey {
+                key: "PartnerEntity",
+                doc: "The SAML metadata of the application (seen in working SAML relying parties: jasjeetsuri B2C-IEF-Custom-Policies).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
+                key: "WantsSignedAssertions",
+                doc: "Whether the assertion is signed (seen in working SAML relying parties).",
+                value: ValueType::Boolean,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
+                key: "ResponsesSigned",
+                doc: "Whether the response is signed (seen in working SAML relying parties).",
+                value: ValueType::Boolean,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
+            MetadataKey {
+                key: "client_id",
+                doc: "Accepted on SAML relying parties (seen in working SAML relying parties: jasjeetsuri B2C-IEF-Custom-Policies).",
+                value: ValueType::String,
+                allowed: &[],
+                default: None,
+                required: false,
+            },
             MetadataKey {
                 key: "IdpInitiatedProfileEnabled",
                 doc: "Allow IdP-initiated sign-in.",

@@ -351,7 +351,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         family: "json",
         doc: "Reads several claims from a JSON array of key/value objects; output names match the keys.",
         input_claims: &[
-            MethodClaim { name: "jsonSourceClaim", data_type: "string", required: true },
+            MethodClaim { name: "jsonSource", data_type: "string", required: true },
         ],
         input_parameters: &[
             MethodParameter { id: "errorOnMissingClaims", data_type: "boolean", required: true, allowed: &[] },
@@ -370,7 +370,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         family: "json",
         doc: "Like GetClaimsFromJsonArray, for a string collection whose items are JSON objects.",
         input_claims: &[
-            MethodClaim { name: "jsonSourceClaim", data_type: "stringCollection", required: true },
+            MethodClaim { name: "jsonSource", data_type: "stringCollection", required: true },
         ],
         input_parameters: &[
             MethodParameter { id: "errorOnMissingClaims", data_type: "boolean", required: true, allowed: &[] },

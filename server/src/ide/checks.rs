@@ -13,7 +13,7 @@ use syntax::{TextRange, TextSize};
 
 use crate::catalog::{self, ChildSpec, ElementSpec, MetadataKey, ValueType};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::index::summary::{ClaimUse, TechnicalProfileSummary, TransformationSummary};
+use crate::index::summary::{ClaimUse, Located, TechnicalProfileSummary, TransformationSummary};
 use crate::index::{id_key, SymbolKind, Workspace};
 
 use super::profile_type;
@@ -21,13 +21,17 @@ use super::profile_type;
 /// The namespace of policy files; elements in another declared namespace are not checked.
 const POLICY_NAMESPACE: &str = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
 
+/// `Protocol@Name`: the schema's ProtocolName enumeration (TrustFrameworkPolicy_0.3.0.0.xsd).
 const PROTOCOLS: &[&str] = &[
+    "None",
     "OAuth1",
     "OAuth2",
     "SAML2",
     "OpenIdConnect",
+    "WsFed",
+    "WsTrust",
+    "UProve11",
     "Proprietary",
-    "None",
 ];
 
 /// Every catalog-driven diagnostic of the file at `path`.
@@ -62,12 +66,13 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
         return;
     }
     if !PROTOCOLS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+        // The schema enumerates the names, so the upload's schema validation rejects others.
         out.push(Diagnostic::new(
             protocol.range,
-            Severity::Warning,
+            Severity::Error,
             "unknown-protocol",
             format!(
-                "\"{name}\" is not a protocol B2C technical profiles use; expected one of {}",
+                "\"{name}\" is not a protocol name of the policy schema; expected one of {}",
                 PROTOCOLS.join(", ")
             ),
         ));
@@ -287,148 +292,62 @@ fn transformation_diagnostics(
         ));
         return;
     };
-    let mismatch = |section: &str, written: &str, expected: String| {
-        format!(
-            "the {section} of ClaimsTransformation \"{}\" do not fit method {}: it does not take \"{written}\"; {expected}",
-            ct.id, method.name
-        )
-    };
-    let names = |claims: &[catalog::MethodClaim]| -> String {
-        if claims.is_empty() {
-            "it takes none".to_owned()
-        } else {
-            format!(
-                "it takes {}",
-                claims
-                    .iter()
-                    .map(|c| format!("{} ({})", c.name, c.data_type))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    };
-    let check_claims = |claims: &[ClaimUse],
-                        section: &str,
-                        open: bool,
-                        known: &dyn Fn(&str) -> bool,
-                        expected: &[catalog::MethodClaim],
-                        out: &mut Vec<Diagnostic>| {
-        if open {
-            return;
-        }
-        for claim in claims {
-            let Some(name) = &claim.transformation_claim_type else {
-                continue;
-            };
-            if name.text.trim().is_empty() || known(name.text.trim()) {
-                continue;
-            }
-            out.push(Diagnostic::new(
-                name.range,
-                Severity::Error,
-                "transformation-claim-mismatch",
-                mismatch(section, name.text.trim(), names(expected)),
-            ));
-        }
-    };
-    check_claims(
-        &ct.input_claims,
-        "InputClaims",
-        method.open_inputs,
-        &|n| method.input_claim(n).is_some(),
-        method.input_claims,
-        out,
-    );
-    check_claims(
-        &ct.output_claims,
-        "OutputClaims",
-        method.open_outputs,
-        &|n| method.output_claim(n).is_some(),
-        method.output_claims,
-        out,
-    );
-    if !method.open_parameters {
-        for parameter in &ct.input_parameters {
-            let id = parameter.id.trim();
-            if id.is_empty() || method.input_parameter(id).is_some() {
-                continue;
-            }
-            let expected = if method.input_parameters.is_empty() {
-                "it takes none".to_owned()
-            } else {
-                format!(
-                    "it takes {}",
-                    method
-                        .input_parameters
-                        .iter()
-                        .map(|p| format!("{} ({})", p.id, p.data_type))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            out.push(Diagnostic::new(
-                parameter.id_range,
-                Severity::Error,
-                "transformation-claim-mismatch",
-                mismatch("InputParameters", id, expected),
-            ));
-        }
-    }
     // A transformation amended elsewhere in the chain may get its missing parts there.
-    if workspace
+    let amended = workspace
         .resolve(path, SymbolKind::ClaimsTransformation, &ct.id)
         .len()
-        > 1
-    {
-        return;
-    }
-    let declared = |claims: &[ClaimUse], name: &str| {
-        claims.iter().any(|c| {
-            c.transformation_claim_type
-                .as_ref()
-                .is_some_and(|t| t.text.trim().eq_ignore_ascii_case(name))
-        })
-    };
-    let at = |range: Option<TextRange>| range.unwrap_or(ct.id_range);
-    let missing = |section: &str, name: &str, data_type: &str| {
-        format!(
-            "method {} expects the {section} entry \"{name}\" ({data_type}), which ClaimsTransformation \"{}\" does not declare",
-            method.name, ct.id
-        )
-    };
-    for claim in method.input_claims.iter().filter(|c| c.required) {
-        if !declared(&ct.input_claims, claim.name) {
-            out.push(Diagnostic::new(
-                at(ct.input_claims_range),
-                Severity::Error,
-                "transformation-claim-mismatch",
-                missing("InputClaims", claim.name, claim.data_type),
-            ));
-        }
-    }
-    for claim in method.output_claims.iter().filter(|c| c.required) {
-        if !declared(&ct.output_claims, claim.name) {
-            out.push(Diagnostic::new(
-                at(ct.output_claims_range),
-                Severity::Error,
-                "transformation-claim-mismatch",
-                missing("OutputClaims", claim.name, claim.data_type),
-            ));
-        }
-    }
-    for parameter in method.input_parameters.iter().filter(|p| p.required) {
-        if !ct
-            .input_parameters
+        > 1;
+    let claim_names = |claims: &[ClaimUse]| -> Vec<Located> {
+        claims
             .iter()
-            .any(|p| p.id.trim().eq_ignore_ascii_case(parameter.id))
-        {
-            out.push(Diagnostic::new(
-                at(ct.input_parameters_range),
-                Severity::Error,
-                "transformation-claim-mismatch",
-                missing("InputParameters", parameter.id, parameter.data_type),
-            ));
-        }
+            .filter_map(|c| c.transformation_claim_type.clone())
+            .collect()
+    };
+    let parameter_names: Vec<Located> = ct
+        .input_parameters
+        .iter()
+        .map(|p| Located {
+            text: p.id.clone(),
+            range: p.id_range,
+        })
+        .collect();
+    let sections = [
+        SignatureSection {
+            name: "InputClaims",
+            written: claim_names(&ct.input_claims),
+            range: ct.input_claims_range,
+            open: method.open_inputs,
+            expected: method
+                .input_claims
+                .iter()
+                .map(|c| (c.name, c.data_type, c.required))
+                .collect(),
+        },
+        SignatureSection {
+            name: "OutputClaims",
+            written: claim_names(&ct.output_claims),
+            range: ct.output_claims_range,
+            open: method.open_outputs,
+            expected: method
+                .output_claims
+                .iter()
+                .map(|c| (c.name, c.data_type, c.required))
+                .collect(),
+        },
+        SignatureSection {
+            name: "InputParameters",
+            written: parameter_names,
+            range: ct.input_parameters_range,
+            open: method.open_parameters,
+            expected: method
+                .input_parameters
+                .iter()
+                .map(|p| (p.id, p.data_type, p.required))
+                .collect(),
+        },
+    ];
+    for section in &sections {
+        signature_mismatch(path, ct, method, section, amended, out);
     }
     for parameter in &ct.input_parameters {
         let Some(spec) = method.input_parameter(&parameter.id) else {
@@ -454,6 +373,123 @@ fn transformation_diagnostics(
             ));
         }
     }
+}
+
+/// One list of a ClaimsTransformation (InputClaims, OutputClaims or InputParameters) beside
+/// what its method declares for it: (name, data type, required).
+struct SignatureSection {
+    name: &'static str,
+    written: Vec<Located>,
+    range: Option<TextRange>,
+    open: bool,
+    expected: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// What B2C says in one message per list ("were declared in the Policy but were not expected
+/// by the TransformMethod ... were expected by the TransformMethod but were not declared"),
+/// said once per list: a misspelt TransformationClaimType is one finding, not an unexpected
+/// name plus a missing one. It sits on the first unexpected name, else on the list.
+fn signature_mismatch(
+    path: &Path,
+    ct: &TransformationSummary,
+    method: &catalog::TransformationMethod,
+    section: &SignatureSection,
+    amended: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let unexpected: Vec<&Located> = if section.open {
+        Vec::new()
+    } else {
+        section
+            .written
+            .iter()
+            .filter(|w| {
+                let name = w.text.trim();
+                !name.is_empty()
+                    && !section
+                        .expected
+                        .iter()
+                        .any(|(e, _, _)| e.eq_ignore_ascii_case(name))
+            })
+            .collect()
+    };
+    let missing: Vec<String> = if amended {
+        Vec::new()
+    } else {
+        section
+            .expected
+            .iter()
+            .filter(|(name, _, required)| {
+                *required
+                    && !section
+                        .written
+                        .iter()
+                        .any(|w| w.text.trim().eq_ignore_ascii_case(name))
+            })
+            .map(|(name, data_type, _)| format!("{name} ({data_type})"))
+            .collect()
+    };
+    if unexpected.is_empty() && missing.is_empty() {
+        return;
+    }
+    let list = |names: Vec<String>| names.join(", ");
+    let mut parts = Vec::new();
+    if !unexpected.is_empty() {
+        parts.push(format!(
+            "it declares {} that the method does not take",
+            list(
+                unexpected
+                    .iter()
+                    .map(|u| format!("\"{}\"", u.text.trim()))
+                    .collect()
+            )
+        ));
+    }
+    if !missing.is_empty() {
+        parts.push(format!(
+            "it lacks {} that the method expects",
+            list(missing)
+        ));
+    }
+    let takes = if section.expected.is_empty() {
+        "the method takes none".to_owned()
+    } else {
+        format!(
+            "the method takes {}",
+            list(
+                section
+                    .expected
+                    .iter()
+                    .map(|(name, data_type, _)| format!("{name} ({data_type})"))
+                    .collect()
+            )
+        )
+    };
+    let range = unexpected
+        .first()
+        .map(|u| u.range)
+        .or(section.range)
+        .unwrap_or(ct.id_range);
+    let mut diagnostic = Diagnostic::new(
+        range,
+        Severity::Error,
+        "transformation-claim-mismatch",
+        format!(
+            "the {} of ClaimsTransformation \"{}\" do not fit method {}: {}; {takes}",
+            section.name,
+            ct.id,
+            method.name,
+            parts.join(", and ")
+        ),
+    );
+    for other in unexpected.iter().skip(1) {
+        diagnostic.related.push(crate::diagnostics::Related {
+            path: path.to_owned(),
+            range: other.range,
+            message: "also not taken by the method".to_owned(),
+        });
+    }
+    out.push(diagnostic);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -768,7 +804,9 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
             ValueType::Integer => (v.parse::<i64>().is_ok(), false, "a whole number".to_owned()),
             _ => (true, true, String::new()),
         };
-        if !ok {
+        if !ok && looks_like_placeholder(v) {
+            out.push(placeholder(value.range(), v, text, spec.name));
+        } else if !ok {
             out.push(Diagnostic::new(
                 value.range(),
                 if loose {
@@ -811,6 +849,11 @@ fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnos
     if value.is_empty() || value.contains('{') || spec.text_allowed.contains(&value) {
         return;
     }
+    if looks_like_placeholder(value) {
+        let range = element.text_range().unwrap_or_else(|| element.name_range());
+        out.push(placeholder(range, value, "value", spec.name));
+        return;
+    }
     let loose = spec
         .text_allowed
         .iter()
@@ -829,4 +872,41 @@ fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnos
             spec.text_allowed.join(", ")
         ),
     ));
+}
+
+/// Whether a value is a token that a build or release step replaces before upload, in one of
+/// the common conventions besides `{Settings:X}` (which holds a brace and is never judged):
+/// an upper-case name with underscores (`APPINSIGHTS_LOGGINGMODE`), or a name wrapped in
+/// `__`, `##`, `%`, `$` or `@` (`__DeploymentMode__`, `##Mode##`).
+pub(crate) fn looks_like_placeholder(value: &str) -> bool {
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+    };
+    let upper_snake = value.contains('_')
+        && value.starts_with(|c: char| c.is_ascii_uppercase())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let wrapped = ["__", "##", "%", "$", "@"].iter().any(|w| {
+        value.len() > 2 * w.len()
+            && value.starts_with(w)
+            && value.ends_with(w)
+            && word(&value[w.len()..value.len() - w.len()])
+    });
+    upper_snake || wrapped
+}
+
+/// A value the schema rejects that looks like a placeholder of a build step: said once, as a
+/// warning, since the file is a template rather than what gets uploaded.
+fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
+    Diagnostic::new(
+        range,
+        Severity::Warning,
+        "unreplaced-placeholder",
+        format!(
+            "\"{value}\" looks like a placeholder that a build step replaces: {element} {what} must be a value the schema allows once it is replaced, and B2C rejects the file if it is uploaded as it is"
+        ),
+    )
 }

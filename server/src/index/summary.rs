@@ -33,6 +33,8 @@ pub struct ClaimUse {
     pub range: TextRange,
     pub default_value: Option<String>,
     pub required: bool,
+    /// The name the claim has in the protocol (`PartnerClaimType`), when it is renamed.
+    pub partner_claim_type: Option<String>,
     /// For claims of a ClaimsTransformation: the method's parameter name.
     pub transformation_claim_type: Option<Located>,
 }
@@ -138,6 +140,9 @@ pub struct RelyingPartySummary {
     pub default_journey: Option<Located>,
     pub output_claims: Vec<ClaimUse>,
     pub protocol: Option<String>,
+    /// `SubjectNamingInfo@ClaimType`: the protocol name (PartnerClaimType, else the
+    /// ClaimTypeReferenceId) of one of the output claims above, not a ClaimType id.
+    pub subject_naming: Option<Located>,
 }
 
 /// A diagnostic that one file shows on its own, without looking at other files.
@@ -342,7 +347,6 @@ pub const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
         "Id",
         SymbolKind::PredicateValidation,
     ),
-    ("SubjectNamingInfo", "ClaimType", SymbolKind::ClaimType),
 ];
 
 /// LocalizedString / LocalizedCollection ElementType values that name a definition.
@@ -847,8 +851,12 @@ impl Collector<'_> {
                 .and_then(|d| located_attribute(d, "ReferenceId")),
             output_claims: Vec::new(),
             protocol: None,
+            subject_naming: None,
         };
         if let Some(tp) = element.child("TechnicalProfile") {
+            rp.subject_naming = tp
+                .child("SubjectNamingInfo")
+                .and_then(|s| located_attribute(s, "ClaimType"));
             if let Some(id) = located_attribute(tp, "Id") {
                 self.technical_profile(tp, &id, true);
             }
@@ -954,11 +962,12 @@ fn duplicate_metadata_keys(
 fn claim_uses(list: ElementRef<'_>) -> Vec<ClaimUse> {
     list.child_elements()
         .filter_map(|claim| {
-            let [reference, default_value, required, transformation_claim_type] = claim
-                .attribute_values([
+            let [reference, default_value, required, partner_claim_type, transformation_claim_type] =
+                claim.attribute_values([
                     "ClaimTypeReferenceId",
                     "DefaultValue",
                     "Required",
+                    "PartnerClaimType",
                     "TransformationClaimType",
                 ]);
             let reference = located(reference?);
@@ -968,6 +977,7 @@ fn claim_uses(list: ElementRef<'_>) -> Vec<ClaimUse> {
                 default_value: default_value.map(|v| v.unescaped().into_owned()),
                 required: required
                     .is_some_and(|r| r.unescaped().trim().eq_ignore_ascii_case("true")),
+                partner_claim_type: partner_claim_type.map(|p| p.unescaped().trim().to_owned()),
                 transformation_claim_type: transformation_claim_type.map(located),
             })
         })

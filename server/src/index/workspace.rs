@@ -282,7 +282,10 @@ impl Workspace {
         for candidates in by_policy_id.values_mut() {
             candidates.sort();
         }
-        // The nearest candidate: the longest common folder path, extra base locations last.
+        // The nearest candidate: the longest common folder path, candidates of the other origin
+        // last (for a workspace file, those of extra base locations; for a file of an extra
+        // base location, the workspace's: a base pack completes its own chain, so that a
+        // workspace file that reuses one of its PolicyIds does not cut into it).
         // Returns the pick and, when others are just as near, all the tied candidates.
         // Paths are split into components once; each file's pick is worked out once.
         let components: HashMap<&Path, Vec<Component<'_>>> = bases
@@ -306,8 +309,9 @@ impl Workspace {
                 .iter()
                 .filter(|c| c.as_path() != from)
                 .map(|c| {
-                    let local = u8::from(!base_only.contains(c.as_path()));
-                    (c, (local, common_prefix_len(from, c)))
+                    let same_origin =
+                        u8::from(base_only.contains(c.as_path()) == base_only.contains(from));
+                    (c, (same_origin, common_prefix_len(from, c)))
                 })
                 .collect();
             let best = ranked.iter().map(|(_, rank)| *rank).max()?;
@@ -421,6 +425,22 @@ impl Workspace {
             }
         }
         found
+    }
+
+    /// Whether a policy built on the file at `path` (a descendant, not the file itself)
+    /// defines `kind` `id`, ignoring case. References held in metadata values and localized
+    /// strings are resolved at run time in the chain of the relying party that runs them, so
+    /// a definition below the file completes them.
+    pub fn defined_below(&self, path: &Path, kind: SymbolKind, id: &str) -> bool {
+        let graph = self.graph();
+        let Some(dependents) = graph.dependents.get(path.as_os_str()) else {
+            return false;
+        };
+        dependents
+            .iter()
+            .filter(|d| d.as_path() != path)
+            .filter_map(|d| self.files.get(d.as_os_str()))
+            .any(|f| f.summary.lookup(kind, id).next().is_some())
     }
 
     pub fn resolve(&self, path: &Path, kind: SymbolKind, id: &str) -> Vec<Resolved> {

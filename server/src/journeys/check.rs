@@ -130,25 +130,9 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                     ),
                 ));
             }
-        } else if let Some(last) = journey.steps.last() {
-            if !last.is("SendClaims") && !invokes_send_claims(ctx, last) && here(last) {
-                let range = last
-                    .step
-                    .step_type
-                    .as_ref()
-                    .map_or(last.step.order_range, |t| t.range);
-                out.push(Diagnostic::new(
-                    range,
-                    Severity::Warning,
-                    "last-step-not-send-claims",
-                    format!(
-                        "the last step of {kind} \"{id}\" ({}, {}) is not SendClaims; steps after the token is sent never run",
-                        last.label(),
-                        if last.step_type().is_empty() { "no Type" } else { last.step_type() }
-                    ),
-                ));
-            }
         }
+        // Steps after SendClaims are accepted at upload, and working policies put telemetry
+        // steps there (Application Insights after the token is sent): nothing is said of them.
     }
 
     // Selections and exchanges.
@@ -376,7 +360,8 @@ fn check_steps<'a>(
                                 || matches!(a.via, Via::InputTransformation(_)))
                     })
                     || runs_only_with(&step.step.preconditions, claim);
-                if produced {
+                // An undefined claim is reported as undefined, once, not also as not produced.
+                if produced || !ctx.defines_claim(claim) {
                     continue;
                 }
                 // Where to report: the InputClaim if this file writes it, else the step.
@@ -443,7 +428,10 @@ fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let Some(profile) = rp.profile() else { return };
     for claim in &profile.output_claims {
-        if claim.default_value.is_some() || flow.end().contains(ctx, &claim.claim) {
+        if claim.default_value.is_some()
+            || flow.end().contains(ctx, &claim.claim)
+            || !ctx.defines_claim(&claim.claim)
+        {
             continue;
         }
         let mut d = Diagnostic::new(

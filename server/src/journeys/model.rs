@@ -510,6 +510,14 @@ impl<'w> Context<'w> {
         }
     }
 
+    /// Whether the chain defines ClaimType `id` (ignoring case). A claim it does not define
+    /// is reported as an undefined reference, and nothing else is said about it.
+    pub fn defines_claim(&self, id: &str) -> bool {
+        self.workspace
+            .resolves(&self.path, SymbolKind::ClaimType, id)
+            .is_some()
+    }
+
     /// The chain of the file.
     pub fn chain(&self) -> &Chain {
         &self.chain
