@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use syntax::{LineIndex, TextRange};
 
-use crate::diagnostics::{file_diagnostics, Diagnostic, Severity};
+use crate::diagnostics::{file_diagnostics, Diagnostic, DiagnosticCode, Severity};
 use crate::files::{decode, xml_files};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
@@ -131,8 +131,8 @@ pub fn check(
             end: (0, 0),
             human: (1, 1),
             human_end: (1, 1),
-            severity: Severity::Error,
-            code: "not-utf8",
+            severity: DiagnosticCode::NotUtf8.severity(),
+            code: DiagnosticCode::NotUtf8.as_str(),
             message: message.clone(),
         });
     }
@@ -396,7 +396,7 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
         human: (human.line, human.col),
         human_end: (human_end.line, human_end.col),
         severity: d.severity,
-        code: d.code,
+        code: d.code.as_str(),
         message: d.message.clone(),
     }
 }

@@ -1,77 +1,14 @@
 //! Diagnostics of one policy file in the context of its chain: syntax errors, undefined and
 //! case-mismatched references, duplicates, BasePolicy and include problems.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use syntax::TextRange;
 
 use crate::index::summary::Precondition;
 use crate::index::{id_key, ReferenceScope, ReferenceSite, SymbolKind, Workspace};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
-
-/// Another place that helps explain a diagnostic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    pub path: PathBuf,
-    pub range: TextRange,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub range: TextRange,
-    pub severity: Severity,
-    /// A stable code, e.g. `undefined-claim-type`; the README lists them all.
-    pub code: &'static str,
-    pub message: String,
-    pub related: Vec<Related>,
-}
-
-impl Diagnostic {
-    /// The diagnostic with one more related location.
-    pub fn with_related(mut self, path: &Path, range: TextRange, message: &str) -> Diagnostic {
-        self.related.push(Related {
-            path: path.to_owned(),
-            range,
-            message: message.to_owned(),
-        });
-        self
-    }
-
-    /// A diagnostic without related locations.
-    pub fn new(
-        range: TextRange,
-        severity: Severity,
-        code: &'static str,
-        message: String,
-    ) -> Diagnostic {
-        Diagnostic {
-            range,
-            severity,
-            code,
-            message,
-            related: Vec::new(),
-        }
-    }
-}
+pub use crate::diagnostic::{Diagnostic, DiagnosticCode, Related, Severity};
 
 /// Every diagnostic of the file at `path`, sorted by position.
 pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
@@ -83,13 +20,10 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         .parse
         .errors()
         .iter()
-        .map(|e| Diagnostic::new(e.range, Severity::Error, "syntax-error", e.message.clone()))
+        .map(|e| Diagnostic::new(e.range, DiagnosticCode::SyntaxError, e.message.clone()))
         .collect();
     if summary.policy_id.is_none() {
-        out.push(Diagnostic::new(
-            summary.root_name_range,
-            Severity::Error,
-            "missing-policy-id",
+        out.push(Diagnostic::new(summary.root_name_range, DiagnosticCode::MissingPolicyId,
             "the policy has no PolicyId: B2C cannot store it, and no other policy can name it as its base".to_owned(),
         ));
     }
@@ -108,16 +42,12 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         };
         out.push(Diagnostic::new(
             base.range,
-            Severity::Warning,
-            "base-policy-missing",
+            DiagnosticCode::BasePolicyMissing,
             message,
         ));
     }
     if let (Some(base), Some(candidates)) = (&summary.base_policy, chain.ambiguous.as_ref()) {
-        let mut diagnostic = Diagnostic::new(
-            base.range,
-            Severity::Warning,
-            "base-policy-ambiguous",
+        let mut diagnostic = Diagnostic::new(base.range, DiagnosticCode::BasePolicyAmbiguous,
             format!(
                 "{} files equally near this one claim PolicyId \"{}\"; references into the base are not checked. \
                  Open the intended policy set on its own, or move the files so that one base is nearest",
@@ -142,8 +72,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         if let Some(base) = &summary.base_policy {
             let mut diagnostic = Diagnostic::new(
                 base.range,
-                Severity::Error,
-                "base-policy-cycle",
+                DiagnosticCode::BasePolicyCycle,
                 format!(
                     "the BasePolicy chain starting here comes back to itself through \"{}\"",
                     base.text
@@ -166,11 +95,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     for finding in &summary.local_findings {
         out.push(Diagnostic {
             range: finding.range,
-            severity: if finding.error {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
+            severity: finding.code.severity(),
             code: finding.code,
             message: finding.message.clone(),
             related: finding
@@ -199,10 +124,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                     None => Vec::new(),
                 };
                 if let Some(near) = found.first() {
-                    let diagnostic = Diagnostic::new(
-                        reference.range,
-                        Severity::Info,
-                        "case-mismatch",
+                    let diagnostic = Diagnostic::new(reference.range, DiagnosticCode::CaseMismatch,
                         format!(
                             "\"{}\" differs in case from the {} \"{}\"; B2C matches ids ignoring case, but one spelling reads better",
                             reference.id,
@@ -236,10 +158,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                 {
                     let elsewhere = workspace.resolve(path, reference.kind, &reference.id);
                     if let Some(other) = elsewhere.iter().find(|r| r.path != path) {
-                        let diagnostic = Diagnostic::new(
-                            reference.range,
-                            Severity::Error,
-                            "include-claims-other-file",
+                        let diagnostic = Diagnostic::new(reference.range, DiagnosticCode::IncludeClaimsOtherFile,
                             format!(
                                 "IncludeClaimsFromTechnicalProfile must name a TechnicalProfile of this same file; \"{}\" is defined in another policy",
                                 reference.id
@@ -276,10 +195,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                             .is_some_and(|o| o > *order || (*same_step && o == *order))
                 });
                 if !later && chain.is_complete() {
-                    out.push(Diagnostic::new(
-                        reference.range,
-                        Severity::Error,
-                        "undefined-claims-exchange",
+                    out.push(Diagnostic::new(reference.range, DiagnosticCode::UndefinedClaimsExchange,
                         format!(
                             "the claims provider selection in step {order} of journey \"{journey}\" names ClaimsExchange \"{}\", \
                              but no {} step of that journey has a ClaimsExchange with this id",
@@ -298,7 +214,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     include_cycles(workspace, path, &mut out);
     out.extend(crate::journeys::journey_diagnostics(workspace, path));
     out.extend(crate::ide::catalog_diagnostics(workspace, path));
-    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
+    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code.as_str()));
     out
 }
 
@@ -329,10 +245,7 @@ fn subject_naming(summary: &crate::index::summary::Summary, out: &mut Vec<Diagno
     {
         return;
     }
-    out.push(Diagnostic::new(
-        subject.range,
-        Severity::Warning,
-        "subject-not-output",
+    out.push(Diagnostic::new(subject.range, DiagnosticCode::SubjectNotOutput,
         format!(
             "SubjectNamingInfo names \"{name}\", but no output claim of the relying party has that name in the token (its PartnerClaimType, or its ClaimTypeReferenceId when it has none); the token gets no subject"
         ),
@@ -361,10 +274,7 @@ fn undefined(
         // B2C accepts strings for elements no policy defines, and localization packs ship
         // strings for claims a set may not use (one working sample has 98): dead text, said
         // as information.
-        return Diagnostic::new(
-            range,
-            Severity::Info,
-            "localized-unknown-element",
+        return Diagnostic::new(range, DiagnosticCode::LocalizedUnknownElement,
             format!(
                 "this localized string is for {} \"{id}\", which neither policy \"{policy}\", its base policies nor any policy built on it defines; it is never shown",
                 kind.element_name()
@@ -374,10 +284,7 @@ fn undefined(
     if site == ReferenceSite::MetadataValue {
         // Uploads accept any text here; a relying party whose chain lacks the definition
         // fails only when a journey runs the profile.
-        return Diagnostic::new(
-            range,
-            Severity::Warning,
-            "metadata-reference-undefined",
+        return Diagnostic::new(range, DiagnosticCode::MetadataReferenceUndefined,
             format!(
                 "this metadata item names {} \"{id}\", which neither policy \"{policy}\", its base policies nor any policy built on it defines; a journey that runs the profile fails",
                 kind.element_name()
@@ -385,10 +292,7 @@ fn undefined(
         );
     }
     if site == ReferenceSite::PreconditionClaim {
-        return Diagnostic::new(
-            range,
-            Severity::Warning,
-            "precondition-unknown-claim",
+        return Diagnostic::new(range, DiagnosticCode::PreconditionUnknownClaim,
             format!(
                 "the precondition tests ClaimType \"{id}\", but neither policy \"{policy}\" nor its base policies define it, so the test never sees a value"
             ),
@@ -396,7 +300,6 @@ fn undefined(
     }
     Diagnostic::new(
         range,
-        Severity::Error,
         kind.undefined_code(),
         format!(
             "policy \"{policy}\" refers to {} \"{id}\", but neither this policy nor any of its base policies defines it",
@@ -427,10 +330,7 @@ fn literal_that_names_a_claim(
         .iter()
         .find(|r| r.exact)
     {
-        let mut diagnostic = Diagnostic::new(
-            second.range,
-            Severity::Warning,
-            "precondition-literal-claim",
+        let mut diagnostic = Diagnostic::new(second.range, DiagnosticCode::PreconditionLiteralClaim,
             format!(
                 "the second Value of a ClaimEquals precondition is compared as literal text; \"{}\" is also the id of a ClaimType, whose value is not used here",
                 second.text
@@ -463,8 +363,7 @@ fn include_cycles(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>)
             if key == start {
                 out.push(Diagnostic::new(
                     include.range,
-                    Severity::Error,
-                    "include-cycle",
+                    DiagnosticCode::IncludeCycle,
                     format!(
                         "TechnicalProfile \"{}\" includes itself through the chain {} -> {}",
                         tp.id,

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod diagnostic;
 pub mod diagnostics;
 pub mod files;
 #[doc(hidden)]

@@ -159,7 +159,7 @@ fn corpus_findings_are_pinned() {
                 .to_string();
             for d in file_diagnostics(&workspace, &path) {
                 *counts
-                    .entry((d.code.to_owned(), d.severity.as_str()))
+                    .entry((d.code.as_str().to_owned(), d.severity.as_str()))
                     .or_default()
                     .entry(part(&set.folder))
                     .or_default() += 1;
@@ -171,7 +171,7 @@ fn corpus_findings_are_pinned() {
                     .to_human(&file.text, d.range.start().into())
                     .line;
                 let finding = format!("{name}:{line}: {}[{}]", d.severity.as_str(), d.code);
-                if part(&set.folder) == "community" && CATALOG_CODES.contains(&d.code) {
+                if part(&set.folder) == "community" && CATALOG_CODES.contains(&d.code.as_str()) {
                     catalog_findings.push(finding.clone());
                 }
                 lines.push(finding);
@@ -251,4 +251,31 @@ fn readme_shows(table: &str) {
         return;
     }
     panic!("the README's corpus counts are stale; run UPDATE_EXPECT=1 cargo test -p b2c-lsp --test corpus");
+}
+
+/// Each transformation method's evidence names a corpus policy that uses the method: the fact
+/// that lets a signature mismatch be an error.
+#[test]
+fn transformation_evidence_names_policies_that_use_the_method() {
+    let corpus = corpus_dir();
+    if !corpus.join("community").is_dir() {
+        eprintln!(
+            "{} is absent: the evidence of transformation signatures is not checked",
+            corpus.display()
+        );
+        return;
+    }
+    for method in b2c_lsp::catalog::transformation_methods() {
+        let Some(policy) = method.confirmed_by else {
+            continue;
+        };
+        let text = std::fs::read_to_string(corpus.join(policy))
+            .unwrap_or_else(|e| panic!("{}: {policy}: {e}", method.name));
+        let written = format!("TransformationMethod=\"{}\"", method.name).to_ascii_lowercase();
+        assert!(
+            text.to_ascii_lowercase().contains(&written),
+            "{policy} does not use {}",
+            method.name
+        );
+    }
 }

@@ -56,7 +56,10 @@ fn labels(items: &[Completion]) -> Vec<&str> {
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<(&'static str, Severity)> {
-    diagnostics.iter().map(|d| (d.code, d.severity)).collect()
+    diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.severity))
+        .collect()
 }
 
 #[test]
@@ -387,7 +390,7 @@ fn placeholder_values_are_a_warning() {
     let found: Vec<(&str, Severity)> = catalog_diagnostics(&workspace, &path)
         .iter()
         .filter(|d| d.code != "unknown-metadata-key")
-        .map(|d| (d.code, d.severity))
+        .map(|d| (d.code.as_str(), d.severity))
         .collect();
     assert_eq!(found, [("unreplaced-placeholder", Severity::Warning)]);
     // A value that is no placeholder stays a schema error.
@@ -397,7 +400,7 @@ fn placeholder_values_are_a_warning() {
     let found: Vec<(&str, Severity)> = catalog_diagnostics(&workspace, &path)
         .iter()
         .filter(|d| d.code != "unknown-metadata-key")
-        .map(|d| (d.code, d.severity))
+        .map(|d| (d.code.as_str(), d.severity))
         .collect();
     assert_eq!(found, [("invalid-attribute-value", Severity::Error)]);
 }
@@ -434,7 +437,7 @@ fn metadata_values_structure_and_missing_keys_are_checked() {
     let diagnostics = catalog_diagnostics(&workspace, &path);
     let found: Vec<(&str, String)> = diagnostics
         .iter()
-        .map(|d| (d.code, text_of(&workspace, &path, d.range)))
+        .map(|d| (d.code.as_str(), text_of(&workspace, &path, d.range)))
         .collect();
     assert_eq!(
         found,

@@ -49,14 +49,14 @@ fn dump(workspace: &Workspace) -> String {
     let mut out = String::new();
     for path in workspace.reported_paths() {
         for d in file_diagnostics(workspace, &path) {
-            if !CODES.contains(&d.code) {
+            if !CODES.contains(&d.code.as_str()) {
                 continue;
             }
             out.push_str(&format!(
                 "{}: {}[{}]: {}\n",
                 position(workspace, &path, d.range.start().into()),
                 d.severity.as_str(),
-                d.code,
+                d.code.as_str(),
                 d.message
             ));
             for related in &d.related {

@@ -49,7 +49,7 @@ fn dump(dir: &Path, workspace: &Workspace) -> String {
             .display()
             .to_string();
         for d in file_diagnostics(workspace, &path) {
-            if !CODES.contains(&d.code) {
+            if !CODES.contains(&d.code.as_str()) {
                 continue;
             }
             let at = file
@@ -61,7 +61,7 @@ fn dump(dir: &Path, workspace: &Workspace) -> String {
                 at.line,
                 at.col,
                 d.severity.as_str(),
-                d.code,
+                d.code.as_str(),
                 d.message
             ));
             for related in &d.related {
@@ -180,7 +180,7 @@ fn a_base_pack_completes_its_own_chain() {
     );
     let codes: Vec<&str> = file_diagnostics(&workspace, &rp)
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code.as_str())
         .collect();
     assert!(!codes.contains(&"undefined-user-journey"), "{codes:?}");
 }

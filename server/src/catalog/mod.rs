@@ -281,6 +281,11 @@ pub struct TransformationMethod {
     /// True when no Microsoft reference article documents the method (added field); its signature
     /// was derived from how real policies use it.
     pub undocumented: bool,
+    /// A policy of the real-policy corpus (path under `shared/corpus`) that B2C runs and that
+    /// uses the method with this signature: the evidence that lets a mismatch be an error.
+    /// Without one, the signature rests on an article alone and a mismatch is a warning. The
+    /// corpus test checks that each named policy exists and uses the method.
+    pub confirmed_by: Option<&'static str>,
 }
 
 impl TransformationMethod {

@@ -22,6 +22,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/boolean/CT_AndClaims.xml"),
     },
     TransformationMethod {
         name: "AssertBooleanClaimIsEqualToValue",
@@ -38,6 +39,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/boolean/CT_AssertBooleanClaimIsEqualToValue.xml"),
     },
     TransformationMethod {
         name: "CompareBooleanClaimToValue",
@@ -56,6 +58,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/boolean/CT_CompareBooleanClaimToValue.xml"),
     },
     TransformationMethod {
         name: "NotClaims",
@@ -72,6 +75,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/boolean/CT_NotClaims.xml"),
     },
     TransformationMethod {
         name: "OrClaims",
@@ -89,6 +93,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/boolean/CT_OrClaims.xml"),
     },
     TransformationMethod {
         name: "AssertDateTimeIsGreaterThan",
@@ -108,6 +113,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_AssertDateTimeIsGreaterThan.xml"),
     },
     TransformationMethod {
         name: "ConvertDateTimeToDateClaim",
@@ -124,6 +130,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_ConvertDateTimeToDateClaim.xml"),
     },
     TransformationMethod {
         name: "ConvertDateToDateTimeClaim",
@@ -140,6 +147,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_ConvertDateToDateTimeClaim.xml"),
     },
     TransformationMethod {
         name: "DateTimeComparison",
@@ -160,6 +168,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_DateTimeComparison.xml"),
     },
     TransformationMethod {
         name: "IsTermsOfUseConsentRequired",
@@ -178,6 +187,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_IsTermsOfUseConsentRequired.xml"),
     },
     TransformationMethod {
         name: "GetCurrentDateTime",
@@ -192,6 +202,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/date/CT_ConvertDateTimeToDateClaim.xml"),
     },
     TransformationMethod {
         name: "CopyClaim",
@@ -208,6 +219,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/general/CT_CopyClaim.xml"),
     },
     TransformationMethod {
         name: "DoesClaimExist",
@@ -224,6 +236,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/general/CT_DoesClaimExist.xml"),
     },
     TransformationMethod {
         name: "Hash",
@@ -243,6 +256,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/general/CT_Hash.xml"),
     },
     TransformationMethod {
         name: "AdjustNumber",
@@ -261,6 +275,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/integer/CT_AdjustNumber.xml"),
     },
     TransformationMethod {
         name: "AssertNumber",
@@ -281,6 +296,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/integer/CT_AssertNumber.xml"),
     },
     TransformationMethod {
         name: "ConvertNumberToStringClaim",
@@ -297,6 +313,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/Identity-providers/GitHub/IDP_GitHub.xml"),
     },
     TransformationMethod {
         name: "CreateJsonArray",
@@ -313,6 +330,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_CreateJsonArray.xml"),
     },
     TransformationMethod {
         name: "GenerateJson",
@@ -327,6 +345,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: true,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GenerateJson.xml"),
     },
     TransformationMethod {
         name: "GetClaimFromJson",
@@ -345,6 +364,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetClaimFromJson.xml"),
     },
     TransformationMethod {
         name: "GetClaimsFromJsonArray",
@@ -364,6 +384,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: true,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetClaimsFromJsonArray.xml"),
     },
     TransformationMethod {
         name: "GetClaimsFromJsonArrayV2",
@@ -383,6 +404,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: true,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetClaimsFromJsonArrayV2.xml"),
     },
     TransformationMethod {
         name: "GetNumericClaimFromJson",
@@ -401,6 +423,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetNumericClaimFromJson.xml"),
     },
     TransformationMethod {
         name: "GetSingleItemFromJson",
@@ -418,6 +441,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetSingleItemFromJson.xml"),
     },
     TransformationMethod {
         name: "GetSingleValueFromJsonArray",
@@ -434,6 +458,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetSingleValueFromJsonArray.xml"),
     },
     TransformationMethod {
         name: "XmlStringToJsonString",
@@ -450,6 +475,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_XmlStringToJsonString.xml"),
     },
     TransformationMethod {
         name: "ConvertPhoneNumberClaimToString",
@@ -466,6 +492,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/phoneNumber/CT_ConvertPhoneNumberClaimToString.xml"),
     },
     TransformationMethod {
         name: "ConvertStringToPhoneNumberClaim",
@@ -483,6 +510,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/phoneNumber/CT_ConvertStringToPhoneNumberClaim.xml"),
     },
     TransformationMethod {
         name: "GetNationalNumberAndCountryCodeFromPhoneNumberString",
@@ -503,6 +531,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/phoneNumber/CT_GetNationalNumberAndCountryCodeFromPhoneNumberString.xml"),
     },
     TransformationMethod {
         name: "AddItemToAlternativeSecurityIdCollection",
@@ -520,6 +549,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/social/CT_AddItemToAlternativeSecurityIdCollection.xml"),
     },
     TransformationMethod {
         name: "CreateAlternativeSecurityId",
@@ -537,6 +567,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/social/CT_AddItemToAlternativeSecurityIdCollection.xml"),
     },
     TransformationMethod {
         name: "GetIdentityProvidersFromAlternativeSecurityIdCollectionTransformation",
@@ -553,6 +584,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/social/CT_GetIdentityProvidersFromAlternativeSecurityIdCollectionTransformation.xml"),
     },
     TransformationMethod {
         name: "RemoveAlternativeSecurityIdByIdentityProvider",
@@ -570,6 +602,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/social/CT_RemoveAlternativeSecurityIdByIdentityProvider.xml"),
     },
     TransformationMethod {
         name: "AssertStringClaimsAreEqual",
@@ -587,6 +620,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_AssertStringClaimsAreEqual.xml"),
     },
     TransformationMethod {
         name: "ChangeCase",
@@ -605,6 +639,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_ChangeCase.xml"),
     },
     TransformationMethod {
         name: "CompareClaims",
@@ -625,6 +660,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CompareClaims.xml"),
     },
     TransformationMethod {
         name: "CompareClaimToValue",
@@ -645,6 +681,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CompareClaimToValue.xml"),
     },
     TransformationMethod {
         name: "CopyClaimIfPredicateMatch",
@@ -661,6 +698,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CopyClaimIfPredicateMatch.xml"),
     },
     TransformationMethod {
         name: "CreateRandomString",
@@ -681,6 +719,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CreateRandomString.xml"),
     },
     TransformationMethod {
         name: "CreateStringClaim",
@@ -697,6 +736,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CreateStringClaim.xml"),
     },
     TransformationMethod {
         name: "FormatLocalizedString",
@@ -713,6 +753,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_FormatLocalizedString.xml"),
     },
     TransformationMethod {
         name: "FormatStringClaim",
@@ -731,6 +772,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_FormatStringClaim.xml"),
     },
     TransformationMethod {
         name: "FormatStringMultipleClaims",
@@ -750,6 +792,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_FormatStringMultipleClaims.xml"),
     },
     TransformationMethod {
         name: "GetLocalizedStringsTransformation",
@@ -762,6 +805,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: true,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_GetLocalizedStringsTransformation.xml"),
     },
     TransformationMethod {
         name: "GetMappedValueFromLocalizedCollection",
@@ -778,6 +822,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_GetMappedValueFromLocalizedCollection.xml"),
     },
     TransformationMethod {
         name: "LookupValue",
@@ -796,6 +841,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: true,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_LookupValue.xml"),
     },
     TransformationMethod {
         name: "NullClaim",
@@ -810,6 +856,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_NullClaim.xml"),
     },
     TransformationMethod {
         name: "ParseDomain",
@@ -826,6 +873,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/Identity-providers/Azure-AD/IDP_AAD_Multi_OAuth2_AccessToken.xml"),
     },
     TransformationMethod {
         name: "SetClaimIfBooleansMatch",
@@ -845,6 +893,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_SetClaimIfBooleansMatch.xml"),
     },
     TransformationMethod {
         name: "SetClaimsIfRegexMatch",
@@ -866,6 +915,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: true,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_SetClaimsIfRegexMatch.xml"),
     },
     TransformationMethod {
         name: "SetClaimsIfStringsAreEqual",
@@ -889,6 +939,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_SetClaimsIfStringsAreEqual.xml"),
     },
     TransformationMethod {
         name: "SetClaimsIfStringsMatch",
@@ -910,6 +961,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_SetClaimsIfStringsMatch.xml"),
     },
     TransformationMethod {
         name: "StringContains",
@@ -929,6 +981,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_StringContains.xml"),
     },
     TransformationMethod {
         name: "StringSubstring",
@@ -948,6 +1001,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_StringSubstring.xml"),
     },
     TransformationMethod {
         name: "StringReplace",
@@ -967,6 +1021,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_StringReplace.xml"),
     },
     TransformationMethod {
         name: "StringJoin",
@@ -985,6 +1040,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_StringJoin.xml"),
     },
     TransformationMethod {
         name: "StringSplit",
@@ -1003,6 +1059,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_StringSplit.xml"),
     },
     TransformationMethod {
         name: "BuildUri",
@@ -1024,6 +1081,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: true,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_BuildUri.xml"),
     },
     TransformationMethod {
         name: "CreateOtpSecret",
@@ -1038,6 +1096,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/string/CT_CreateOtpSecret.xml"),
     },
     TransformationMethod {
         name: "AddItemToStringCollection",
@@ -1055,6 +1114,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/json/CT_GetClaimsFromJsonArrayV2.xml"),
     },
     TransformationMethod {
         name: "AddParameterToStringCollection",
@@ -1073,6 +1133,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/stringCollection/CT_AddParameterToStringCollection.xml"),
     },
     TransformationMethod {
         name: "GetSingleItemFromStringCollection",
@@ -1089,6 +1150,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/stringCollection/CT_GetSingleItemFromStringCollection.xml"),
     },
     TransformationMethod {
         name: "StringCollectionContains",
@@ -1108,6 +1170,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/stringCollection/CT_StringCollectionContains.xml"),
     },
     TransformationMethod {
         name: "StringCollectionContainsClaim",
@@ -1127,6 +1190,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: false,
+        confirmed_by: Some("community/azure-ad-b2c__unit-tests/claims-transformation/stringCollection/CT_StringCollectionContainsClaim.xml"),
     },
     TransformationMethod {
         name: "AddItemToUserIdentityCollection",
@@ -1144,6 +1208,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("samples/account-linkage-unified/policy/AccountLinkExtensions.xml"),
     },
     TransformationMethod {
         name: "CreateUserIdentity",
@@ -1161,6 +1226,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("samples/account-linkage-unified/policy/AccountLinkExtensions.xml"),
     },
     TransformationMethod {
         name: "GetIssuersFromUserIdentityCollectionTransformation",
@@ -1177,6 +1243,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("samples/account-linkage-unified/policy/AccountLinkExtensions.xml"),
     },
     TransformationMethod {
         name: "RemoveUserIdentityFromCollectionByIssuer",
@@ -1194,6 +1261,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("samples/account-linkage-unified/policy/AccountLinkExtensions.xml"),
     },
     TransformationMethod {
         name: "GetAgeGroupConsentProvidedAndRequiresConsent",
@@ -1214,6 +1282,7 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: false,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("community/azure-ad-b2c__woodgrove-groceries-demo/Policies/B2C_1A_base.xml"),
     },
     TransformationMethod {
         name: "GuidAndRandomGenerator",
@@ -1230,5 +1299,6 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         open_parameters: true,
         open_outputs: false,
         undocumented: true,
+        confirmed_by: Some("samples/password-reset-with-Username-SMSVerify/policy/PasswordReset_UserName_SMS.xml"),
     },
 ];

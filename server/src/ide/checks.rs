@@ -12,7 +12,7 @@ use syntax::view::ElementRef;
 use syntax::{TextRange, TextSize};
 
 use crate::catalog::{self, ChildSpec, ElementSpec, MetadataKey, ValueType};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::index::summary::{ClaimUse, Located, TechnicalProfileSummary, TransformationSummary};
 use crate::index::{id_key, SymbolKind, Workspace};
 
@@ -52,7 +52,7 @@ pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
     for ct in &file.summary.transformations {
         transformation_diagnostics(workspace, path, ct, &mut out);
     }
-    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
+    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code.as_str()));
     out
 }
 
@@ -69,8 +69,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
         // The schema enumerates the names, so the upload's schema validation rejects others.
         out.push(Diagnostic::new(
             protocol.range,
-            Severity::Error,
-            "unknown-protocol",
+            DiagnosticCode::UnknownProtocol,
             format!(
                 "\"{name}\" is not a protocol name of the policy schema; expected one of {}",
                 PROTOCOLS.join(", ")
@@ -87,10 +86,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
                 && catalog::technical_profile_type("Proprietary", Some(&handler.text), None)
                     .is_none() =>
         {
-            out.push(Diagnostic::new(
-                handler.range,
-                Severity::Warning,
-                "unknown-handler",
+            out.push(Diagnostic::new(handler.range, DiagnosticCode::UnknownHandler,
                 format!(
                     "\"{}\" is not a known technical-profile handler, so its metadata cannot be checked",
                     handler.text
@@ -100,8 +96,7 @@ fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>)
         Some(_) => {}
         None if !tp.in_relying_party => out.push(Diagnostic::new(
             protocol.range,
-            Severity::Warning,
-            "unknown-handler",
+            DiagnosticCode::UnknownHandler,
             "a Proprietary protocol needs a Handler naming the technical-profile class".to_owned(),
         )),
         None => {}
@@ -171,8 +166,7 @@ fn metadata_diagnostics(
         if !ty.accepts_metadata_key(key) {
             out.push(Diagnostic::new(
                 item.key_range,
-                Severity::Warning,
-                "unknown-metadata-key",
+                DiagnosticCode::UnknownMetadataKey,
                 format!(
                     "\"{key}\" is not a metadata key of {} technical profiles; B2C ignores it",
                     ty.name
@@ -184,8 +178,7 @@ fn metadata_diagnostics(
             if !metadata_value_ok(spec, &item.value) {
                 out.push(Diagnostic::new(
                     item.value_range,
-                    Severity::Warning,
-                    "invalid-metadata-value",
+                    DiagnosticCode::InvalidMetadataValue,
                     format!(
                         "\"{}\" is not a valid value for metadata item \"{}\": expected {}",
                         item.value.trim(),
@@ -220,10 +213,7 @@ fn metadata_diagnostics(
         return;
     }
     for missing in required {
-        out.push(Diagnostic::new(
-            tp.id_range,
-            Severity::Warning,
-            "missing-metadata-key",
+        out.push(Diagnostic::new(tp.id_range, DiagnosticCode::MissingMetadataKey,
             format!(
                 "{} technical profile \"{}\" has no metadata item \"{missing}\", in this policy or in what it inherits",
                 ty.name, tp.id
@@ -283,8 +273,7 @@ fn transformation_diagnostics(
     let Some(method) = catalog::transformation_method(&method_name.text) else {
         out.push(Diagnostic::new(
             method_name.range,
-            Severity::Error,
-            "unknown-transformation-method",
+            DiagnosticCode::UnknownTransformationMethod,
             format!(
                 "\"{}\" is not a claims-transformation method B2C knows",
                 method_name.text.trim()
@@ -362,8 +351,7 @@ fn transformation_diagnostics(
         if !spec.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
             out.push(Diagnostic::new(
                 parameter.id_range,
-                Severity::Warning,
-                "invalid-parameter-value",
+                DiagnosticCode::InvalidParameterValue,
                 format!(
                     "input parameter \"{}\" of method {} takes one of {}, not \"{value}\"",
                     spec.id,
@@ -472,8 +460,7 @@ fn signature_mismatch(
         .unwrap_or(ct.id_range);
     let mut diagnostic = Diagnostic::new(
         range,
-        Severity::Error,
-        "transformation-claim-mismatch",
+        DiagnosticCode::TransformationClaimMismatch,
         format!(
             "the {} of ClaimsTransformation \"{}\" do not fit method {}: {}; {takes}",
             section.name,
@@ -482,6 +469,10 @@ fn signature_mismatch(
             parts.join(", and ")
         ),
     );
+    if method.confirmed_by.is_none() {
+        // The signature rests on an article alone, and articles are out of date in places.
+        diagnostic = diagnostic.softened(crate::diagnostic::Severity::Warning);
+    }
     for other in unexpected.iter().skip(1) {
         diagnostic.related.push(crate::diagnostics::Related {
             path: path.to_owned(),
@@ -659,7 +650,7 @@ fn check_subtree(
             else {
                 let (code, message) = if known_anywhere(local) {
                     (
-                        "unexpected-child",
+                        DiagnosticCode::UnexpectedChild,
                         format!(
                             "{} cannot contain {local}; it takes {}",
                             spec.name,
@@ -668,7 +659,7 @@ fn check_subtree(
                     )
                 } else {
                     (
-                        "unknown-element",
+                        DiagnosticCode::UnknownElement,
                         format!(
                             "{local} is not an element of the policy language; {} takes {}",
                             spec.name,
@@ -676,12 +667,7 @@ fn check_subtree(
                         ),
                     )
                 };
-                out.push(Diagnostic::new(
-                    name.range(),
-                    Severity::Error,
-                    code,
-                    message,
-                ));
+                out.push(Diagnostic::new(name.range(), code, message));
                 continue;
             };
             let count = &mut counts[index];
@@ -689,8 +675,7 @@ fn check_subtree(
             if child_spec.max.is_some_and(|max| *count > max) {
                 out.push(Diagnostic::new(
                     name.range(),
-                    Severity::Error,
-                    "unexpected-child",
+                    DiagnosticCode::UnexpectedChild,
                     format!(
                         "{} takes at most {} {local}",
                         spec.name,
@@ -698,10 +683,7 @@ fn check_subtree(
                     ),
                 ));
             } else if spec.ordered && index < last_index {
-                out.push(Diagnostic::new(
-                    name.range(),
-                    Severity::Error,
-                    "unexpected-child",
+                out.push(Diagnostic::new(name.range(), DiagnosticCode::UnexpectedChild,
                     format!(
                         "in {}, {local} must come before {last_name}: the schema fixes the order of its children",
                         spec.name
@@ -730,8 +712,7 @@ fn check_subtree(
                 .collect();
             out.push(Diagnostic::new(
                 element.name_range(),
-                Severity::Error,
-                "missing-required-child",
+                DiagnosticCode::MissingRequiredChild,
                 format!("{} needs {}", spec.name, missing.join(" and ")),
             ));
         }
@@ -761,8 +742,7 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
         let Some(attr_spec) = spec.attribute(text) else {
             out.push(Diagnostic::new(
                 name.range(),
-                Severity::Error,
-                "unknown-attribute",
+                DiagnosticCode::UnknownAttribute,
                 format!(
                     "{} has no attribute {text}{}",
                     spec.name,
@@ -807,14 +787,11 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
         if !ok && looks_like_placeholder(v) {
             out.push(placeholder(value.range(), v, text, spec.name));
         } else if !ok {
+            // Enumerations compare as written: a value that differs only in case is as
+            // wrong to the schema as any other, and the message says what is meant.
             out.push(Diagnostic::new(
                 value.range(),
-                if loose {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                },
-                "invalid-attribute-value",
+                DiagnosticCode::InvalidAttributeValue,
                 format!(
                     "\"{v}\" is not a valid {} for {}: expected {expected}{}",
                     text,
@@ -832,8 +809,7 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
         if element.attribute(attr_spec.name).is_none() {
             out.push(Diagnostic::new(
                 element.name_range(),
-                Severity::Error,
-                "missing-required-attribute",
+                DiagnosticCode::MissingRequiredAttribute,
                 format!("{} needs the attribute {}", spec.name, attr_spec.name),
             ));
         }
@@ -860,16 +836,16 @@ fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnos
         .any(|a| a.eq_ignore_ascii_case(value));
     out.push(Diagnostic::new(
         element.text_range().unwrap_or_else(|| element.name_range()),
-        if loose {
-            Severity::Warning
-        } else {
-            Severity::Error
-        },
-        "invalid-element-value",
+        DiagnosticCode::InvalidElementValue,
         format!(
-            "\"{value}\" is not a valid {}: expected one of {}",
+            "\"{value}\" is not a valid {}: expected one of {}{}",
             spec.name,
-            spec.text_allowed.join(", ")
+            spec.text_allowed.join(", "),
+            if loose {
+                " (the schema compares case)"
+            } else {
+                ""
+            }
         ),
     ));
 }
@@ -901,10 +877,7 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
 /// A value the schema rejects that looks like a placeholder of a build step: said once, as a
 /// warning, since the file is a template rather than what gets uploaded.
 fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
-    Diagnostic::new(
-        range,
-        Severity::Warning,
-        "unreplaced-placeholder",
+    Diagnostic::new(range, DiagnosticCode::UnreplacedPlaceholder,
         format!(
             "\"{value}\" looks like a placeholder that a build step replaces: {element} {what} must be a value the schema allows once it is replaced, and B2C rejects the file if it is uploaded as it is"
         ),

@@ -5,6 +5,7 @@ pub mod profiles;
 pub mod summary;
 pub mod workspace;
 
+use crate::diagnostic::DiagnosticCode;
 use syntax::TextRange;
 
 pub use summary::{summarize, Summary};
@@ -51,21 +52,22 @@ impl SymbolKind {
     }
 
     /// The diagnostic code for a reference to this kind that resolves to nothing.
-    pub fn undefined_code(self) -> &'static str {
+    pub fn undefined_code(self) -> DiagnosticCode {
         match self {
-            SymbolKind::ClaimType => "undefined-claim-type",
-            SymbolKind::Predicate => "undefined-predicate",
-            SymbolKind::PredicateValidation => "undefined-predicate-validation",
-            SymbolKind::ClaimsTransformation => "undefined-claims-transformation",
-            SymbolKind::ContentDefinition => "undefined-content-definition",
-            SymbolKind::DisplayControl => "undefined-display-control",
-            SymbolKind::LocalizedResources => "undefined-localized-resources",
-            SymbolKind::ClientDefinition => "undefined-client-definition",
-            SymbolKind::TechnicalProfile => "undefined-technical-profile",
-            SymbolKind::UserJourney => "undefined-user-journey",
-            SymbolKind::SubJourney => "undefined-sub-journey",
-            SymbolKind::ClaimsExchange => "undefined-claims-exchange",
-            SymbolKind::Policy => "undefined-policy",
+            SymbolKind::ClaimType => DiagnosticCode::UndefinedClaimType,
+            SymbolKind::Predicate => DiagnosticCode::UndefinedPredicate,
+            SymbolKind::PredicateValidation => DiagnosticCode::UndefinedPredicateValidation,
+            SymbolKind::ClaimsTransformation => DiagnosticCode::UndefinedClaimsTransformation,
+            SymbolKind::ContentDefinition => DiagnosticCode::UndefinedContentDefinition,
+            SymbolKind::DisplayControl => DiagnosticCode::UndefinedDisplayControl,
+            SymbolKind::LocalizedResources => DiagnosticCode::UndefinedLocalizedResources,
+            SymbolKind::ClientDefinition => DiagnosticCode::UndefinedClientDefinition,
+            SymbolKind::TechnicalProfile => DiagnosticCode::UndefinedTechnicalProfile,
+            SymbolKind::UserJourney => DiagnosticCode::UndefinedUserJourney,
+            SymbolKind::SubJourney => DiagnosticCode::UndefinedSubJourney,
+            SymbolKind::ClaimsExchange => DiagnosticCode::UndefinedClaimsExchange,
+            // A missing base is reported as such, never as an undefined reference.
+            SymbolKind::Policy => DiagnosticCode::BasePolicyMissing,
         }
     }
 

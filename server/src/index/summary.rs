@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use syntax::view::{ElementRef, ValueRef};
 use syntax::{Parse, TextRange};
 
+use crate::diagnostic::DiagnosticCode;
+
 use super::{id_key, Definition, Reference, ReferenceScope, ReferenceSite, SymbolKind};
 
 /// A value written in a file, with where it was written.
@@ -148,10 +150,9 @@ pub struct RelyingPartySummary {
 /// A diagnostic that one file shows on its own, without looking at other files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalFinding {
-    pub code: &'static str,
+    pub code: DiagnosticCode,
     pub range: TextRange,
     pub message: String,
-    pub error: bool,
     pub related: Vec<(TextRange, String)>,
 }
 
@@ -886,14 +887,13 @@ impl Collector<'_> {
                 Some(&first) => {
                     let first = &self.summary.definitions[first];
                     findings.push(LocalFinding {
-                        code: "duplicate-definition",
+                        code: DiagnosticCode::DuplicateDefinition,
                         range: definition.id_range,
                         message: format!(
                             "{} \"{}\" is defined more than once in this file",
                             definition.kind.element_name(),
                             definition.id
                         ),
-                        error: true,
                         related: vec![(first.id_range, "first defined here".to_owned())],
                     });
                 }
@@ -946,13 +946,12 @@ fn duplicate_metadata_keys(
     for (i, item) in items.iter().enumerate() {
         if let Some(first) = items[..i].iter().find(|earlier| earlier.key == item.key) {
             findings.push(LocalFinding {
-                code: "duplicate-metadata-key",
+                code: DiagnosticCode::DuplicateMetadataKey,
                 range: item.key_range,
                 message: format!(
                     "metadata item \"{}\" appears more than once in TechnicalProfile \"{profile}\"",
                     item.key
                 ),
-                error: true,
                 related: vec![(first.key_range, "first set here".to_owned())],
             });
         }

@@ -8,15 +8,12 @@ use std::path::Path;
 
 use syntax::TextRange;
 
-use crate::diagnostics::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, DiagnosticCode, Related};
 use crate::index::summary::{Precondition, Step};
 use crate::index::{id_key, ids_match, SymbolKind, Workspace};
 
 use super::flow::{analyze, journey_flow, relying_party_bag, Bag, BagRef, JourneyFlow};
 use super::model::{step_profiles, ClaimKey, Context, EffectiveJourney, EffectiveStep, Via};
-
-/// Severity of the claim-flow findings (`claim-not-produced`, `rp-claim-not-produced`).
-pub const CLAIM_FLOW_SEVERITY: Severity = Severity::Error;
 
 /// Every journey finding of the file at `path`, computed afresh (see `super::cache` for the
 /// cached entry point).
@@ -68,10 +65,7 @@ fn duplicate_orders(kind: SymbolKind, journey: &str, steps: &[Step], out: &mut V
     for (i, step) in steps.iter().enumerate() {
         let Some(order) = step.order else { continue };
         if steps[..i].iter().any(|s| s.order == Some(order)) {
-            out.push(Diagnostic::new(
-                step.order_range,
-                Severity::Error,
-                "step-order-duplicate",
+            out.push(Diagnostic::new(step.order_range, DiagnosticCode::StepOrderDuplicate,
                 format!(
                     "{} \"{journey}\" has more than one step with Order {order}; each step needs its own Order",
                     kind.element_name()
@@ -106,8 +100,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
             };
             out.push(Diagnostic::new(
                 step.step.order_range,
-                Severity::Warning,
-                "step-order-gap",
+                DiagnosticCode::StepOrderGap,
                 message,
             ));
         }
@@ -121,10 +114,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
         let transfers = journey.steps.iter().any(|s| invokes_send_claims(ctx, s));
         if !sends && !transfers {
             if let Some(part) = journey.part_in(&ctx.path) {
-                out.push(Diagnostic::new(
-                    part.id_range,
-                    Severity::Error,
-                    "no-send-claims",
+                out.push(Diagnostic::new(part.id_range, DiagnosticCode::NoSendClaims,
                     format!(
                         "{kind} \"{id}\" has no SendClaims step, so it never issues a token; B2C rejects such a journey"
                     ),
@@ -147,10 +137,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 .collect();
             if !selected.iter().any(|s| *s) {
                 if here(step) {
-                    out.push(Diagnostic::new(
-                        step.step.order_range,
-                        Severity::Error,
-                        "exchanges-without-selection",
+                    out.push(Diagnostic::new(step.step.order_range, DiagnosticCode::ExchangesWithoutSelection,
                         format!(
                             "{kind} \"{id}\" has {} with {} claims exchanges, but no earlier ClaimsProviderSelection or CombinedSignInAndSignUp step names them; B2C needs a selection step to know which exchange to run",
                             step.label(),
@@ -163,10 +150,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                     exchanges.iter().zip(selected).zip(&step.exchange_paths)
                 {
                     if !selected && *path == ctx.path {
-                        out.push(Diagnostic::new(
-                            exchange.id.range,
-                            Severity::Warning,
-                            "exchange-not-selected",
+                        out.push(Diagnostic::new(exchange.id.range, DiagnosticCode::ExchangeNotSelected,
                             format!(
                                 "no earlier step of {kind} \"{id}\" selects ClaimsExchange \"{}\" of {} (by a ClaimsProviderSelection or a profile's SignUpTarget), so it never runs",
                                 exchange.id.text,
@@ -180,10 +164,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
 
         // Sub-journey invocations.
         if step.is("InvokeSubJourney") && step.step.sub_journeys.is_empty() && here(step) {
-            out.push(Diagnostic::new(
-                step.step.order_range,
-                Severity::Error,
-                "invoke-missing-sub-journey",
+            out.push(Diagnostic::new(step.step.order_range, DiagnosticCode::InvokeMissingSubJourney,
                 format!(
                     "{} of {kind} \"{id}\" invokes a sub-journey but names none: add JourneyList/Candidate with a SubJourneyReferenceId",
                     step.label()
@@ -202,10 +183,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 .iter()
                 .any(|t| t.eq_ignore_ascii_case(sub_type));
             if !valid {
-                let mut d = Diagnostic::new(
-                    candidate.range,
-                    Severity::Error,
-                    "invoke-wrong-sub-journey-type",
+                let mut d = Diagnostic::new(candidate.range, DiagnosticCode::InvokeWrongSubJourneyType,
                     format!(
                         "{} of {kind} \"{id}\" invokes SubJourney \"{}\", whose Type is {}; it must be Call (return to this journey) or Transfer (finish with its own SendClaims)",
                         step.label(),
@@ -222,10 +200,7 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
                 }
                 out.push(d);
             } else if !step.is("InvokeSubJourney") && !step.step_type().is_empty() {
-                out.push(Diagnostic::new(
-                    candidate.range,
-                    Severity::Error,
-                    "invoke-wrong-sub-journey-type",
+                out.push(Diagnostic::new(candidate.range, DiagnosticCode::InvokeWrongSubJourneyType,
                     format!(
                         "{} of {kind} \"{id}\" names SubJourney \"{}\" but its Type is {}; only an InvokeSubJourney step runs sub-journeys",
                         step.label(),
@@ -378,10 +353,7 @@ fn check_steps<'a>(
                 if !seen.insert((range, taken.key)) {
                     continue;
                 }
-                let mut d = Diagnostic::new(
-                    range,
-                    CLAIM_FLOW_SEVERITY,
-                    "claim-not-produced",
+                let mut d = Diagnostic::new(range, DiagnosticCode::ClaimNotProduced,
                     format!(
                         "claim \"{claim}\" is a required input claim of technical profile \"{}\" in {} of {} \"{}\", but no earlier step outputs it",
                         profile.id,
@@ -434,10 +406,7 @@ fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let mut d = Diagnostic::new(
-            claim.range,
-            CLAIM_FLOW_SEVERITY,
-            "rp-claim-not-produced",
+        let mut d = Diagnostic::new(claim.range, DiagnosticCode::RpClaimNotProduced,
             format!(
                 "claim \"{}\" is an output claim of the relying party, but no step of UserJourney \"{}\" outputs it and it has no DefaultValue",
                 claim.claim, flow.journey.id

@@ -13,7 +13,6 @@ mod model;
 mod render;
 
 pub use cache::journey_diagnostics;
-pub use check::CLAIM_FLOW_SEVERITY;
 pub use flow::{Bag, BagRef, ExchangeFlow, Item, JourneyFlow, Producer, StepFlow};
 pub use hover::journey_hover;
 pub use model::{

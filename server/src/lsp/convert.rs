@@ -79,7 +79,7 @@ pub fn diagnostic(
     lsp::Diagnostic {
         range: file_range(file, d.range),
         severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.to_owned())),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
         source: Some("b2c-lsp".to_owned()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

@@ -1,0 +1,682 @@
+//! The registry of diagnostic codes: for each, its stable name, default severity, one-line
+//! summary, the evidence that B2C behaves as the rule says, and its documentation (what it
+//! means, an example, how to fix it). The README's table and `docs/diagnostics.md` are
+//! generated from this table (`server/tests/generated.rs` fails when they are stale).
+//!
+//! Severity follows evidence: an error only where B2C rejects the upload and the fact is
+//! confirmed by the published schema, a message B2C gives at upload, or a policy B2C runs; a
+//! warning where only an article supports the fact or where the effect shows when a journey
+//! runs; information for accepted constructs that do nothing.
+
+use super::Severity;
+
+/// Why a rule says what it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// The published schema (TrustFrameworkPolicy_0.3.0.0.xsd), which every upload is
+    /// validated against.
+    Schema(&'static str),
+    /// A message B2C gives at upload, as users have reported it.
+    UploadMessage(&'static str),
+    /// A policy B2C runs (the B2C team's unit tests, a live demo) shows the fact.
+    WorkingPolicy(&'static str),
+    /// Only a reference article says it: a warning at most.
+    Article(&'static str),
+    /// The effect shows when a journey runs, not at upload: a warning at most.
+    RunTime(&'static str),
+    /// The file or its chain cannot be judged, so the checker says so once.
+    CannotJudge,
+    /// B2C accepts it and it changes nothing: information.
+    Style,
+}
+
+impl Evidence {
+    /// Whether the evidence can carry an error.
+    pub fn supports_error(self) -> bool {
+        matches!(
+            self,
+            Evidence::Schema(_) | Evidence::UploadMessage(_) | Evidence::WorkingPolicy(_)
+        )
+    }
+
+    /// The evidence in one sentence, for the docs.
+    pub fn describe(self) -> String {
+        match self {
+            Evidence::Schema(part) => format!("The published schema: {part}."),
+            Evidence::UploadMessage(message) => format!("B2C at upload: `{message}`"),
+            Evidence::WorkingPolicy(policy) => format!("A policy B2C runs: {policy}."),
+            Evidence::Article(article) => {
+                format!("A reference article ({article}); not confirmed by an upload.")
+            }
+            Evidence::RunTime(effect) => format!("At run time, not at upload: {effect}."),
+            Evidence::CannotJudge => {
+                "None needed: the checker cannot judge what it cannot see, and says so.".to_owned()
+            }
+            Evidence::Style => "None needed: B2C accepts it; it changes nothing.".to_owned(),
+        }
+    }
+}
+
+/// What the registry knows of one code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    pub code: DiagnosticCode,
+    /// The stable name, e.g. `undefined-claim-type`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub evidence: Evidence,
+    /// What it means, in a few sentences.
+    pub explanation: &'static str,
+    /// A policy fragment that shows it.
+    pub example: &'static str,
+    pub fix: &'static str,
+}
+
+macro_rules! codes {
+    ($(
+        $variant:ident {
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal,
+            evidence: $evidence:expr,
+            explanation: $explanation:literal,
+            example: $example:literal,
+            fix: $fix:literal $(,)?
+        }
+    )*) => {
+        /// Every code the checker reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum DiagnosticCode {
+            $($variant,)*
+        }
+
+        /// The registry, in the order of [`DiagnosticCode`].
+        pub const CODES: &[CodeInfo] = &[
+            $(CodeInfo {
+                code: DiagnosticCode::$variant,
+                name: $name,
+                severity: Severity::$severity,
+                summary: $summary,
+                evidence: $evidence,
+                explanation: $explanation,
+                example: $example,
+                fix: $fix,
+            },)*
+        ];
+    };
+}
+
+impl DiagnosticCode {
+    pub fn info(self) -> &'static CodeInfo {
+        &CODES[self as usize]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// The code with this stable name.
+    pub fn from_name(name: &str) -> Option<DiagnosticCode> {
+        CODES.iter().find(|c| c.name == name).map(|c| c.code)
+    }
+
+    pub fn all() -> &'static [CodeInfo] {
+        CODES
+    }
+}
+
+impl std::fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for DiagnosticCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<DiagnosticCode> for &str {
+    fn eq(&self, other: &DiagnosticCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
+const REFERENCE_MESSAGE: &str = "Policy \"P\" of tenant \"T\" makes a reference to ClaimType with id \"X\" but neither the policy nor any of its base policies contain such an element.";
+
+codes! {
+    SyntaxError {
+        name: "syntax-error",
+        severity: Error,
+        summary: "the XML is malformed",
+        evidence: Evidence::UploadMessage("The file contains invalid XML"),
+        explanation: "The file is not well-formed XML: a tag is not closed, an attribute has no quotes, an element is closed by the wrong end tag. The tree keeps every byte, so the rest of the file is still checked.",
+        example: "<ClaimType Id=\"email\">\n  <DisplayName>Email</DisplayName>\n</ClaimTypes>",
+        fix: "Close or match the tag the message names.",
+    }
+    NotUtf8 {
+        name: "not-utf8",
+        severity: Error,
+        summary: "the file is neither UTF-8 nor UTF-16 with a byte-order mark",
+        evidence: Evidence::UploadMessage("The file contains invalid XML"),
+        explanation: "The checker reads UTF-8, and UTF-16 with a byte-order mark; a file in another encoding is not checked, and B2C, which reads a file without an encoding declaration as UTF-8, rejects it.",
+        example: "A policy saved as Windows-1252 with an accented DisplayName",
+        fix: "Save the file as UTF-8.",
+    }
+    MissingPolicyId {
+        name: "missing-policy-id",
+        severity: Error,
+        summary: "the root has no PolicyId",
+        evidence: Evidence::Schema("TrustFrameworkPolicy@PolicyId is use=\"required\""),
+        explanation: "Every policy needs a PolicyId: B2C stores it under that name, and other policies name it as their base.",
+        example: "<TrustFrameworkPolicy TenantId=\"contoso.onmicrosoft.com\" PolicySchemaVersion=\"0.3.0.0\" ...>",
+        fix: "Add PolicyId=\"B2C_1A_...\" to the root element.",
+    }
+    BasePolicyMissing {
+        name: "base-policy-missing",
+        severity: Warning,
+        summary: "the BasePolicy is not in the workspace; references into it are not checked",
+        evidence: Evidence::CannotJudge,
+        explanation: "The policy extends a base that none of the files open or under the given folders defines. References that may be defined in that base are not reported, so that a missing base never turns into a flood of false errors.",
+        example: "<BasePolicy>\n  <PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>\n</BasePolicy>",
+        fix: "Add the folder that holds the base as a base location (`--base DIR`, or the `basePaths` setting).",
+    }
+    BasePolicyAmbiguous {
+        name: "base-policy-ambiguous",
+        severity: Warning,
+        summary: "several equally near files claim the base's PolicyId; references into the base are not checked",
+        evidence: Evidence::CannotJudge,
+        explanation: "The base is picked by the nearest folder. When two candidates are equally near, the checker cannot tell which one B2C will have, and does not guess.",
+        example: "packA/TrustFrameworkBase.xml and packB/TrustFrameworkBase.xml both say PolicyId=\"B2C_1A_TrustFrameworkBase\", and a file beside both folders extends it.",
+        fix: "Open one policy set at a time, or move the files so that one base is nearest.",
+    }
+    BasePolicyCycle {
+        name: "base-policy-cycle",
+        severity: Error,
+        summary: "the BasePolicy chain comes back to itself",
+        evidence: Evidence::UploadMessage("Policy with 'policyId': B cannot be found in the directory (a base must be uploaded before the policies that extend it, so a cycle can never be uploaded)"),
+        explanation: "Following BasePolicy from this policy leads back to it. B2C needs every base uploaded before the policies built on it, which a cycle makes impossible.",
+        example: "A extends B, and B extends A.",
+        fix: "Point one BasePolicy of the cycle at the real base.",
+    }
+    UndefinedClaimType {
+        name: "undefined-claim-type",
+        severity: Error,
+        summary: "a ClaimType reference that neither the policy nor its base policies define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "An attribute such as ClaimTypeReferenceId names a ClaimType that is defined nowhere in the policy's chain. B2C validates a policy together with its ancestors only, never with the policies built on it, so a definition in a child does not help.",
+        example: "<OutputClaim ClaimTypeReferenceId=\"dispalyName\" />",
+        fix: "Correct the id, or define the ClaimType in this policy or one of its bases.",
+    }
+    UndefinedTechnicalProfile {
+        name: "undefined-technical-profile",
+        severity: Error,
+        summary: "a TechnicalProfile reference that neither the policy nor its base policies define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A ClaimsExchange, ValidationTechnicalProfile, IncludeTechnicalProfile, session-management or issuer reference names a technical profile defined nowhere in the chain.",
+        example: "<ClaimsExchange Id=\"Rest\" TechnicalProfileReferenceId=\"REST-Missing\" />",
+        fix: "Correct the id, or define the profile in this policy or one of its bases.",
+    }
+    UndefinedClaimsTransformation {
+        name: "undefined-claims-transformation",
+        severity: Error,
+        summary: "a ClaimsTransformation reference that neither the policy nor its base policies define",
+        evidence: Evidence::UploadMessage("... makes a reference to a ClaimsTransformation with id ... but neither the policy nor any of its base policies contain such an element"),
+        explanation: "An InputClaimsTransformation or OutputClaimsTransformation names a transformation defined nowhere in the chain.",
+        example: "<OutputClaimsTransformation ReferenceId=\"CreateDisplayNam\" />",
+        fix: "Correct the id, or define the transformation in this policy or one of its bases.",
+    }
+    UndefinedContentDefinition {
+        name: "undefined-content-definition",
+        severity: Error,
+        summary: "a ContentDefinitionReferenceId attribute that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "An orchestration step's ContentDefinitionReferenceId attribute names a content definition defined nowhere in the chain. (The same id in a metadata item is resolved when the journey runs: see metadata-reference-undefined.)",
+        example: "<OrchestrationStep Order=\"1\" Type=\"CombinedSignInAndSignUp\" ContentDefinitionReferenceId=\"api.signinup\">",
+        fix: "Correct the id, or define the ContentDefinition in this policy or one of its bases.",
+    }
+    UndefinedDisplayControl {
+        name: "undefined-display-control",
+        severity: Error,
+        summary: "a DisplayControl reference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A DisplayClaim's DisplayControlReferenceId names a display control defined nowhere in the chain.",
+        example: "<DisplayClaim DisplayControlReferenceId=\"emailVerificationControl\" />",
+        fix: "Correct the id, or define the DisplayControl.",
+    }
+    UndefinedPredicate {
+        name: "undefined-predicate",
+        severity: Error,
+        summary: "a PredicateReference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A PredicateValidation's PredicateReference names a predicate defined nowhere in the chain.",
+        example: "<PredicateReference Id=\"IsLengthBetween8And64\" />",
+        fix: "Correct the id, or define the Predicate.",
+    }
+    UndefinedPredicateValidation {
+        name: "undefined-predicate-validation",
+        severity: Error,
+        summary: "a PredicateValidationReference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A ClaimType's PredicateValidationReference names a predicate validation defined nowhere in the chain.",
+        example: "<PredicateValidationReference Id=\"StrongPasword\" />",
+        fix: "Correct the id, or define the PredicateValidation.",
+    }
+    UndefinedLocalizedResources {
+        name: "undefined-localized-resources",
+        severity: Error,
+        summary: "a LocalizedResourcesReference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A content definition's LocalizedResourcesReference names localized resources defined nowhere in the chain.",
+        example: "<LocalizedResourcesReference Language=\"en\" LocalizedResourcesReferenceId=\"api.selfasserted.en\" />",
+        fix: "Correct the id, or define the LocalizedResources.",
+    }
+    UndefinedClientDefinition {
+        name: "undefined-client-definition",
+        severity: Error,
+        summary: "a ClientDefinition reference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A reference names a client definition defined nowhere in the chain.",
+        example: "<ClientDefinition ReferenceId=\"DefaultWeb\" />",
+        fix: "Correct the id, or define the ClientDefinition.",
+    }
+    UndefinedUserJourney {
+        name: "undefined-user-journey",
+        severity: Error,
+        summary: "a UserJourney reference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "The relying party's DefaultUserJourney (or an Endpoint) names a journey defined nowhere in the chain.",
+        example: "<DefaultUserJourney ReferenceId=\"PasswordReset\" />",
+        fix: "Correct the id, or define the journey in the chain.",
+    }
+    UndefinedSubJourney {
+        name: "undefined-sub-journey",
+        severity: Error,
+        summary: "a SubJourney reference that the chain does not define",
+        evidence: Evidence::UploadMessage(REFERENCE_MESSAGE),
+        explanation: "A JourneyList Candidate names a sub-journey defined nowhere in the chain.",
+        example: "<Candidate SubJourneyReferenceId=\"MfaSubJourney\" />",
+        fix: "Correct the id, or define the SubJourney.",
+    }
+    UndefinedClaimsExchange {
+        name: "undefined-claims-exchange",
+        severity: Warning,
+        summary: "a ClaimsProviderSelection names no ClaimsExchange of a later step of its journey",
+        evidence: Evidence::RunTime("the button or validation of the selection leads to no exchange"),
+        explanation: "TargetClaimsExchangeId must name a ClaimsExchange of a later step of the same journey (ValidationClaimsExchangeId: of the same or a later step).",
+        example: "<ClaimsProviderSelection TargetClaimsExchangeId=\"FacebokExchange\" />",
+        fix: "Use the Id of the ClaimsExchange the selection should run.",
+    }
+    CaseMismatch {
+        name: "case-mismatch",
+        severity: Info,
+        summary: "a reference matches its definition only when case is ignored",
+        evidence: Evidence::Style,
+        explanation: "B2C matches ids ignoring case (the starter pack writes `surName` for the ClaimType `surname`), so this works; one spelling reads better.",
+        example: "<OutputClaim ClaimTypeReferenceId=\"surName\" /> with <ClaimType Id=\"surname\">",
+        fix: "Write the id as the definition does.",
+    }
+    DuplicateDefinition {
+        name: "duplicate-definition",
+        severity: Error,
+        summary: "the same kind and id twice in one file",
+        evidence: Evidence::Schema("the xs:key constraints UniqueClaimTypeId, UniqueTechnicalProfileId, UniqueClaimsTransformationId, UniqueContentDefinitionId, UniqueUserJourneyId, UniqueClaimsExchangeId and the others"),
+        explanation: "Two definitions of one kind share an id inside one file. (The same id in a policy built on this one is no clash: it amends the inherited element.)",
+        example: "<ClaimType Id=\"email\">...</ClaimType>\n<ClaimType Id=\"email\">...</ClaimType>",
+        fix: "Merge the two, or rename one.",
+    }
+    DuplicateMetadataKey {
+        name: "duplicate-metadata-key",
+        severity: Error,
+        summary: "a Metadata Item key set twice in one profile",
+        evidence: Evidence::Schema("the xs:key UniqueMetadataItemKey"),
+        explanation: "One Metadata element sets the same key twice. B2C rejects it without saying where; the diagnostic points at both.",
+        example: "<Item Key=\"ServiceUrl\">https://a</Item>\n<Item Key=\"ServiceUrl\">https://b</Item>",
+        fix: "Keep one of the two items.",
+    }
+    IncludeCycle {
+        name: "include-cycle",
+        severity: Warning,
+        summary: "IncludeTechnicalProfile comes back to the profile it started from",
+        evidence: Evidence::Article("technicalprofiles.md: a profile includes another to take its settings"),
+        explanation: "Following IncludeTechnicalProfile from this profile leads back to it, so the merged profile has no end.",
+        example: "A includes B, and B includes A.",
+        fix: "Remove one include of the cycle.",
+    }
+    IncludeClaimsOtherFile {
+        name: "include-claims-other-file",
+        severity: Warning,
+        summary: "IncludeClaimsFromTechnicalProfile names a profile of another file",
+        evidence: Evidence::Article("technicalprofiles.md: the referenced technical profile must be defined in the same policy file"),
+        explanation: "IncludeClaimsFromTechnicalProfile may only name a profile of the same file.",
+        example: "<IncludeClaimsFromTechnicalProfile ReferenceId=\"ProfileOfTheBase\" />",
+        fix: "Copy the claims, or move the profile into this file.",
+    }
+    PreconditionUnknownClaim {
+        name: "precondition-unknown-claim",
+        severity: Warning,
+        summary: "the first Value of a ClaimsExist/ClaimEquals precondition is not a known ClaimType",
+        evidence: Evidence::RunTime("a claim that does not exist never has a value, so the precondition's test is fixed"),
+        explanation: "The precondition tests a claim the chain does not define, so it never sees a value.",
+        example: "<Precondition Type=\"ClaimsExist\" ExecuteActionsIf=\"true\">\n  <Value>objectID_typo</Value>",
+        fix: "Correct the claim id.",
+    }
+    PreconditionLiteralClaim {
+        name: "precondition-literal-claim",
+        severity: Warning,
+        summary: "the second Value of ClaimEquals is spelt as a ClaimType id, but is compared as literal text",
+        evidence: Evidence::RunTime("ClaimEquals compares the claim with the text of its second Value"),
+        explanation: "ClaimEquals compares the claim of its first Value with the literal text of its second. When that text is exactly a ClaimType id, the author probably meant the claim's value, which is not what B2C compares.",
+        example: "<Precondition Type=\"ClaimEquals\" ExecuteActionsIf=\"true\">\n  <Value>msisdn</Value>\n  <Value>loginHint</Value>",
+        fix: "Compare with a literal value, or compute the comparison with a claims transformation (CompareClaims) and test its result.",
+    }
+    LocalizedUnknownElement {
+        name: "localized-unknown-element",
+        severity: Info,
+        summary: "a localized string for an element that neither the chain nor any policy built on it defines",
+        evidence: Evidence::Style,
+        explanation: "A LocalizedString or LocalizedCollection names a ClaimType, Predicate or DisplayControl that no policy of the chain or below defines, so it is never shown. Localization packs ship strings for claims a set may not use, and B2C accepts them.",
+        example: "<LocalizedString ElementType=\"ClaimType\" ElementId=\"city\" StringId=\"DisplayName\">City</LocalizedString>",
+        fix: "Remove the string, or correct its ElementId.",
+    }
+    MetadataReferenceUndefined {
+        name: "metadata-reference-undefined",
+        severity: Warning,
+        summary: "a metadata value names a definition that neither the chain nor any policy built on it has",
+        evidence: Evidence::RunTime("metadata values are plain strings at upload; B2C resolves them in the chain of the relying party that runs the profile"),
+        explanation: "ContentDefinitionReferenceId and ClaimTypeOnWhichToEnable items name a definition by their text. B2C resolves them when a journey runs the profile, in the chain of the relying party, so a definition in a policy built on this one completes them (a live demo's base relies on it). Defined nowhere, the journey fails when it reaches the profile.",
+        example: "<Item Key=\"ContentDefinitionReferenceId\">api.selfasserted.profile</Item>",
+        fix: "Define the ContentDefinition (or ClaimType) in the chain of the relying parties that run the profile, or correct the value.",
+    }
+    SubjectNotOutput {
+        name: "subject-not-output",
+        severity: Warning,
+        summary: "SubjectNamingInfo names no output claim of the relying party by its token name",
+        evidence: Evidence::Article("relyingparty.md: ClaimType is a reference to an output claim's PartnerClaimType"),
+        explanation: "SubjectNamingInfo@ClaimType is not a ClaimType id: it names one of the relying party's own output claims by the name the claim has in the token, its PartnerClaimType (or its ClaimTypeReferenceId when it has none).",
+        example: "<OutputClaim ClaimTypeReferenceId=\"objectId\" PartnerClaimType=\"sub\" />\n<SubjectNamingInfo ClaimType=\"objectId\" />",
+        fix: "Name the output claim by its PartnerClaimType (`sub` above).",
+    }
+    UnknownElement {
+        name: "unknown-element",
+        severity: Error,
+        summary: "an element the policy language does not have",
+        evidence: Evidence::Schema("the element model of TrustFrameworkPolicy_0.3.0.0.xsd"),
+        explanation: "The element is not part of the policy schema anywhere.",
+        example: "<ClaimsProvider><DisplayNme>Local</DisplayNme>",
+        fix: "Correct the element name.",
+    }
+    UnexpectedChild {
+        name: "unexpected-child",
+        severity: Error,
+        summary: "an element where the schema does not allow it, too often, or out of order",
+        evidence: Evidence::UploadMessage("Schema validation error found at line L col C in policy \"P\": The element 'Parent' has invalid child element 'Child'. List of possible elements expected: ..."),
+        explanation: "The schema fixes which children an element takes, how many of each and, for most elements, their order.",
+        example: "<TechnicalProfile Id=\"X\">\n  <Metadata>...</Metadata>\n  <Protocol Name=\"None\" />",
+        fix: "Move the element to where the schema expects it, or remove the extra one.",
+    }
+    UnknownAttribute {
+        name: "unknown-attribute",
+        severity: Error,
+        summary: "an attribute the element does not have",
+        evidence: Evidence::Schema("the attributes each element declares"),
+        explanation: "The schema does not declare this attribute on this element.",
+        example: "<OutputClaim ClaimTypeReferenceID=\"email\" />",
+        fix: "Correct the attribute name (attribute names compare case).",
+    }
+    MissingRequiredAttribute {
+        name: "missing-required-attribute",
+        severity: Error,
+        summary: "a required attribute is missing",
+        evidence: Evidence::Schema("attributes declared use=\"required\""),
+        explanation: "The schema requires this attribute on the element.",
+        example: "<OrchestrationStep Type=\"SendClaims\" />",
+        fix: "Add the attribute the message names.",
+    }
+    MissingRequiredChild {
+        name: "missing-required-child",
+        severity: Error,
+        summary: "a required child element is missing",
+        evidence: Evidence::Schema("child elements with minOccurs of 1 or more"),
+        explanation: "The schema requires at least one such child.",
+        example: "<Metadata></Metadata>",
+        fix: "Add the child element the message names.",
+    }
+    InvalidAttributeValue {
+        name: "invalid-attribute-value",
+        severity: Error,
+        summary: "an attribute value outside the schema's enumeration or type",
+        evidence: Evidence::Schema("enumerations and xs:boolean/xs:integer types, compared as written (case included)"),
+        explanation: "The schema allows only the listed values (or a boolean or a number). Enumerations compare case: `development` is not `Development`.",
+        example: "<TrustFrameworkPolicy DeploymentMode=\"Debug\" ...>",
+        fix: "Use one of the values the message lists, spelt as listed.",
+    }
+    InvalidElementValue {
+        name: "invalid-element-value",
+        severity: Error,
+        summary: "an element's text outside the schema's enumeration",
+        evidence: Evidence::Schema("enumerations such as DataType and UserInputType, compared as written (case included)"),
+        explanation: "The schema allows only the listed values, spelt as listed.",
+        example: "<DataType>String</DataType>",
+        fix: "Use one of the values the message lists (`string` above).",
+    }
+    UnreplacedPlaceholder {
+        name: "unreplaced-placeholder",
+        severity: Warning,
+        summary: "a schema-checked value that looks like a build step's placeholder",
+        evidence: Evidence::WorkingPolicy("community policies deploy templates whose DeploymentMode is a token (APPINSIGHTS_LOGGINGMODE) replaced by their release pipeline"),
+        explanation: "The value is not one the schema allows, but it looks like a token that a build or release step replaces (upper case with underscores, or wrapped in `__`, `##`, `%`, `$` or `@`). The file is then a template: uploaded as it is, B2C rejects it.",
+        example: "<TrustFrameworkPolicy DeploymentMode=\"APPINSIGHTS_LOGGINGMODE\" ...>",
+        fix: "Make sure the pipeline replaces it, or use `{Settings:Name}` placeholders with `appsettings.json`.",
+    }
+    UnknownMetadataKey {
+        name: "unknown-metadata-key",
+        severity: Warning,
+        summary: "a metadata key the profile's effective type does not know",
+        evidence: Evidence::Article("the technical-profile articles, plus every key that working policies use"),
+        explanation: "The key is not documented for the profile's effective type (its own protocol, a same-Id profile of a base, or its includes) and no working policy uses it there. B2C ignores keys it does not know.",
+        example: "<Item Key=\"SeviceUrl\">https://api.contoso.com</Item>",
+        fix: "Correct the key.",
+    }
+    InvalidMetadataValue {
+        name: "invalid-metadata-value",
+        severity: Warning,
+        summary: "a metadata value outside the key's allowed values",
+        evidence: Evidence::Article("the technical-profile articles, plus every value that working policies use"),
+        explanation: "The key takes a boolean, a number or one of a list of values.",
+        example: "<Item Key=\"AuthenticationType\">Basics</Item>",
+        fix: "Use one of the values the message lists.",
+    }
+    MissingMetadataKey {
+        name: "missing-metadata-key",
+        severity: Warning,
+        summary: "a key the effective merged profile must set",
+        evidence: Evidence::Article("the technical-profile articles' required keys that every working profile sets"),
+        explanation: "The merged profile (itself, its same-Id ancestors and its includes) lacks a key its type needs, such as a REST profile's ServiceUrl.",
+        example: "<TechnicalProfile Id=\"REST-Api\">\n  <Protocol Name=\"Proprietary\" Handler=\"Web.TPEngine.Providers.RestfulProvider, ...\" />\n  <Metadata><Item Key=\"AuthenticationType\">None</Item></Metadata>",
+        fix: "Add the item the message names.",
+    }
+    UnknownHandler {
+        name: "unknown-handler",
+        severity: Warning,
+        summary: "a Proprietary Handler the catalog does not know",
+        evidence: Evidence::Article("the handler classes of the technical-profile articles and of working policies"),
+        explanation: "The handler class is not one the catalog knows, so the profile's metadata cannot be checked.",
+        example: "<Protocol Name=\"Proprietary\" Handler=\"Web.TPEngine.Providers.RestfullProvider, Web.TPEngine, ...\" />",
+        fix: "Correct the class name.",
+    }
+    UnknownProtocol {
+        name: "unknown-protocol",
+        severity: Error,
+        summary: "a Protocol Name outside the schema's enumeration",
+        evidence: Evidence::Schema("the ProtocolName enumeration: None, OAuth1, OAuth2, SAML2, OpenIdConnect, WsFed, WsTrust, UProve11, Proprietary"),
+        explanation: "Protocol@Name takes one of the names the schema lists.",
+        example: "<Protocol Name=\"OIDC\" />",
+        fix: "Use one of the names the message lists.",
+    }
+    UnknownTransformationMethod {
+        name: "unknown-transformation-method",
+        severity: Warning,
+        summary: "a TransformationMethod the catalog does not know",
+        evidence: Evidence::Article("the claims-transformation articles, plus every method working policies use"),
+        explanation: "The method is neither documented nor used by any working policy the catalog was checked against.",
+        example: "<ClaimsTransformation Id=\"X\" TransformationMethod=\"CompareClaim\">",
+        fix: "Correct the method name.",
+    }
+    TransformationClaimMismatch {
+        name: "transformation-claim-mismatch",
+        severity: Error,
+        summary: "a transformation's claims or parameters do not fit its method",
+        evidence: Evidence::UploadMessage("The InputClaims mismatched in ClaimsTransformation with id \"CT\" with TransformationMethod \"M\". The following InputClaims were declared in the Policy but were not expected by the TransformMethod: [DateTime]rightOperand. The following InputClaims were expected by the TransformMethod but were not declared in the Policy: [String]rightOperand."),
+        explanation: "Each method takes fixed TransformationClaimType names and InputParameter ids. One finding per list (input claims, output claims, parameters) says what the method does not take and what it lacks, as B2C does. An error where a policy B2C runs confirms the method's signature; a warning where only the article does.",
+        example: "<ClaimsTransformation Id=\"Compare\" TransformationMethod=\"CompareClaims\">\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId=\"a\" TransformationClaimType=\"inputClaim1\" />\n    <InputClaim ClaimTypeReferenceId=\"b\" TransformationClaimType=\"rightOperand\" />",
+        fix: "Use the names the method takes (the message lists them).",
+    }
+    InvalidParameterValue {
+        name: "invalid-parameter-value",
+        severity: Warning,
+        summary: "an InputParameter value outside the method's allowed values",
+        evidence: Evidence::Article("the claims-transformation articles"),
+        explanation: "The parameter takes one of a few values.",
+        example: "<InputParameter Id=\"operator\" DataType=\"string\" Value=\"EQUAL\" />",
+        fix: "Use one of the values the message lists.",
+    }
+    StepOrderDuplicate {
+        name: "step-order-duplicate",
+        severity: Error,
+        summary: "two steps of one journey with the same Order",
+        evidence: Evidence::Schema("the xs:key UniqueOrchestrationStepOrder"),
+        explanation: "Each orchestration step of a journey needs its own Order.",
+        example: "<OrchestrationStep Order=\"2\" ...>\n<OrchestrationStep Order=\"2\" ...>",
+        fix: "Renumber the steps 1..N.",
+    }
+    StepOrderGap {
+        name: "step-order-gap",
+        severity: Warning,
+        summary: "steps not numbered 1..N",
+        evidence: Evidence::Article("userjourneys.md: the steps are an ordered list run in sequence"),
+        explanation: "The steps of a journey should be numbered from 1 without gaps.",
+        example: "<OrchestrationStep Order=\"1\" ...>\n<OrchestrationStep Order=\"3\" ...>",
+        fix: "Renumber the steps 1..N.",
+    }
+    NoSendClaims {
+        name: "no-send-claims",
+        severity: Error,
+        summary: "a UserJourney (or Transfer SubJourney) without a SendClaims step",
+        evidence: Evidence::UploadMessage("User journey 'UJ' does not contain a send claims step."),
+        explanation: "A journey must end by issuing a token: it needs a SendClaims step, itself or through a Transfer sub-journey.",
+        example: "<UserJourney Id=\"SignIn\"> with only ClaimsExchange steps",
+        fix: "Add a SendClaims step with the token issuer (CpimIssuerTechnicalProfileReferenceId).",
+    }
+    ExchangesWithoutSelection {
+        name: "exchanges-without-selection",
+        severity: Error,
+        summary: "a step with several ClaimsExchanges that no earlier selection step names",
+        evidence: Evidence::UploadMessage("User journey \"UJ\" in policy \"P\" of tenant \"T\" has step 7 with 2 claims exchanges. It must be preceded by a claims provider selection in order to determine which claims exchange can be used."),
+        explanation: "When a step has more than one ClaimsExchange, an earlier ClaimsProviderSelection or CombinedSignInAndSignUp step must name them, so that B2C knows which to run.",
+        example: "<OrchestrationStep Order=\"2\" Type=\"ClaimsExchange\">\n  <ClaimsExchanges>\n    <ClaimsExchange Id=\"A\" .../>\n    <ClaimsExchange Id=\"B\" .../>",
+        fix: "Add a selection step before it whose ClaimsProviderSelections target these exchanges.",
+    }
+    ExchangeNotSelected {
+        name: "exchange-not-selected",
+        severity: Warning,
+        summary: "an exchange of such a step that no selection points at",
+        evidence: Evidence::RunTime("an exchange that no selection and no SignUpTarget names is never chosen"),
+        explanation: "Some exchanges of the step are selected by an earlier step, but this one by none (no ClaimsProviderSelection, no profile's SignUpTarget), so it never runs.",
+        example: "<ClaimsExchange Id=\"SignUpWithLogonEmailExchange_TextLink\" .../> where the sign-up link targets SignUpWithLogonEmailExchange",
+        fix: "Target it from the selection step, or remove it.",
+    }
+    InvokeMissingSubJourney {
+        name: "invoke-missing-sub-journey",
+        severity: Warning,
+        summary: "an InvokeSubJourney step that names no sub-journey",
+        evidence: Evidence::Article("subjourneys.md: an InvokeSubJourney step lists the sub-journey in JourneyList/Candidate"),
+        explanation: "The step invokes a sub-journey but has no JourneyList/Candidate naming one.",
+        example: "<OrchestrationStep Order=\"2\" Type=\"InvokeSubJourney\" />",
+        fix: "Add JourneyList/Candidate with a SubJourneyReferenceId.",
+    }
+    InvokeWrongSubJourneyType {
+        name: "invoke-wrong-sub-journey-type",
+        severity: Warning,
+        summary: "a sub-journey invoked with a wrong Type, or named by a step that does not invoke",
+        evidence: Evidence::Article("subjourneys.md: a SubJourney is Call or Transfer; only InvokeSubJourney steps run one"),
+        explanation: "A sub-journey's Type must be Call (return to the journey) or Transfer (end with its own SendClaims), and only an InvokeSubJourney step runs sub-journeys.",
+        example: "<SubJourney Id=\"Mfa\" Type=\"Jump\">",
+        fix: "Set the Type to Call or Transfer, or make the step an InvokeSubJourney step.",
+    }
+    ClaimNotProduced {
+        name: "claim-not-produced",
+        severity: Error,
+        summary: "a required input claim of a step's technical profile that no earlier step produces",
+        evidence: Evidence::UploadMessage("Claim type \"alternativeSecurityId\" is the input claim of technical profile \"AAD-UserReadUsingAlternativeSecurityId-NoError\" in step \"3\" of user journey \"SignUpOrSignIn\" but it is not an output claim in any of the previous steps."),
+        explanation: "A required input claim must be in the claims bag when the step runs: some earlier step (or a transformation of this profile) must output it, or the InputClaim needs a DefaultValue.",
+        example: "<InputClaim ClaimTypeReferenceId=\"alternativeSecurityId\" Required=\"true\" /> in step 3, output by no step before",
+        fix: "Output the claim in an earlier step, add a DefaultValue, or remove the step.",
+    }
+    RpClaimNotProduced {
+        name: "rp-claim-not-produced",
+        severity: Error,
+        summary: "a relying-party output claim that no step produces and that has no DefaultValue",
+        evidence: Evidence::UploadMessage("Claim type \"C\" is the output claim of the relying party's technical profile, but it is not an output claim in any of the steps of user journey \"UJ\"."),
+        explanation: "Every output claim of the relying party must be produced by some step of its journey, or carry a DefaultValue.",
+        example: "<OutputClaim ClaimTypeReferenceId=\"identityProvider\" /> in a local-accounts journey",
+        fix: "Output the claim in a step of the journey, give it a DefaultValue, or remove it.",
+    }
+}
+
+/// The README's table of codes (generated; `server/tests/generated.rs` keeps it fresh).
+pub fn readme_table() -> String {
+    let mut out =
+        String::from("| code | severity | what it means | evidence |\n| --- | --- | --- | --- |\n");
+    for info in CODES {
+        let evidence = match info.evidence {
+            Evidence::Schema(_) => "schema",
+            Evidence::UploadMessage(_) => "upload message",
+            Evidence::WorkingPolicy(_) => "working policy",
+            Evidence::Article(_) => "article",
+            Evidence::RunTime(_) => "run time",
+            Evidence::CannotJudge => "cannot judge",
+            Evidence::Style => "style",
+        };
+        out.push_str(&format!(
+            "| [`{name}`](docs/diagnostics.md#{name}) | {} | {} | {evidence} |\n",
+            info.severity.as_str(),
+            info.summary,
+            name = info.name,
+        ));
+    }
+    out
+}
+
+/// `docs/diagnostics.md`: one section per code, whose heading is the code itself, so that
+/// editors can link to `docs/diagnostics.md#<code>`.
+pub fn docs_page() -> String {
+    let mut out = String::from(
+        "<!-- @generated by server/tests/generated.rs from server/src/diagnostic/codes.rs; do not edit -->\n\
+         # Diagnostics\n\n\
+         Every finding of `b2c-lsp` has one of these codes. Severity follows evidence: an error only \
+         where B2C rejects the upload and the fact is confirmed by the published schema, a message \
+         B2C gives at upload, or a policy B2C runs; a warning where only an article supports the fact \
+         or where the effect shows when a journey runs; information for accepted constructs that do \
+         nothing.\n",
+    );
+    for info in CODES {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}**: {}.\n\n{}\n\nExample:\n\n```xml\n{}\n```\n\nFix: {}\n\nEvidence: {}\n",
+            info.name,
+            info.severity.as_str(),
+            info.summary,
+            info.explanation,
+            info.example,
+            info.fix,
+            info.evidence.describe(),
+        ));
+    }
+    out
+}
