@@ -569,3 +569,23 @@ fn cached_structure_findings_follow_their_element() {
         );
     }
 }
+
+/// One mistake, one diagnostic: a start tag left open makes the parser recover, and the
+/// elements it misplaces while recovering are not reported as schema errors.
+#[test]
+fn a_syntax_error_is_not_followed_by_schema_errors_of_its_recovery() {
+    let broken = read(&extensions_path()).replacen("<Metadata>", "<Metadata", 1);
+    let (workspace, _) = workspace_with(Some(broken));
+    let path = extensions_path();
+    let all = b2c_lsp::diagnostics::file_diagnostics(&workspace, &path);
+    let errors: Vec<&str> = all
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code.as_str())
+        .collect();
+    assert!(errors.contains(&"syntax-error"), "{all:#?}");
+    assert!(
+        errors.iter().all(|c| *c == "syntax-error"),
+        "only the syntax error(s): {all:#?}"
+    );
+}

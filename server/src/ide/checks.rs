@@ -506,6 +506,11 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
     let mut out = Vec::new();
     if let Some(root) = ElementRef::root(parse) {
         check_tree(text, root, &mut out);
+        // One mistake, one diagnostic: where the parser had to recover, the elements around
+        // the syntax error are misplaced by the recovery, not by the author, so the syntax
+        // error is all that is said there.
+        let broken = recovered_regions(root, parse.errors());
+        out.retain(|d| !broken.iter().any(|r| r.contains_range(d.range)));
     }
     if let Ok(mut cache) = structure_cache().lock() {
         cache.insert(
@@ -514,6 +519,31 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
         );
     }
     out
+}
+
+/// The innermost element around each syntax error (below the root, else from the error to
+/// the end): the region whose structure the parser's recovery decided.
+fn recovered_regions(root: ElementRef<'_>, errors: &[syntax::SyntaxError]) -> Vec<TextRange> {
+    errors
+        .iter()
+        .map(|error| {
+            let at = error.range.start();
+            let mut inner = root;
+            while let Some(child) = inner
+                .child_elements()
+                .find(|c| c.range().contains_inclusive(at))
+            {
+                inner = child;
+            }
+            if inner == root {
+                // A broken top level (a root never closed while typing) leaves what comes
+                // before the error as the author wrote it.
+                TextRange::new(at, root.range().end().max(at))
+            } else {
+                inner.range()
+            }
+        })
+        .collect()
 }
 
 fn is_foreign(element: ElementRef<'_>) -> bool {
