@@ -510,7 +510,9 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
         // the syntax error are misplaced by the recovery, not by the author, so the syntax
         // error is all that is said there.
         let broken = recovered_regions(root, parse.errors());
-        out.retain(|d| !broken.iter().any(|r| r.contains_range(d.range)));
+        if !broken.is_empty() {
+            out.retain(|d| !in_region(&broken, d.range));
+        }
     }
     if let Ok(mut cache) = structure_cache().lock() {
         cache.insert(
@@ -522,28 +524,66 @@ fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) ->
 }
 
 /// The innermost element around each syntax error (below the root, else from the error to
-/// the end): the region whose structure the parser's recovery decided.
+/// the end): the regions whose structure the parser's recovery decided, sorted and merged.
+/// One walk over the tree, whatever the number of errors (hostile files have thousands).
 fn recovered_regions(root: ElementRef<'_>, errors: &[syntax::SyntaxError]) -> Vec<TextRange> {
-    errors
-        .iter()
-        .map(|error| {
-            let at = error.range.start();
-            let mut inner = root;
-            while let Some(child) = inner
-                .child_elements()
-                .find(|c| c.range().contains_inclusive(at))
-            {
-                inner = child;
+    let mut offsets: Vec<TextSize> = errors.iter().map(|e| e.range.start()).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut regions = Vec::new();
+    // (element, the slice of `offsets` inside it): each element hands its offsets on to the
+    // children that contain them; those no child contains make the element a region.
+    let mut stack: Vec<(ElementRef<'_>, &[TextSize])> = vec![(root, &offsets)];
+    while let Some((element, inside)) = stack.pop() {
+        if inside.is_empty() {
+            continue;
+        }
+        let mut rest = inside;
+        let mut claimed_all = true;
+        for child in element.child_elements() {
+            let range = child.range();
+            let before = rest.partition_point(|o| *o < range.start());
+            if before > 0 {
+                claimed_all = false;
             }
-            if inner == root {
+            rest = &rest[before..];
+            let within = rest.partition_point(|o| *o <= range.end());
+            if within > 0 {
+                stack.push((child, &rest[..within]));
+            }
+            rest = &rest[within..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+        if !rest.is_empty() || !claimed_all {
+            if element == root {
                 // A broken top level (a root never closed while typing) leaves what comes
                 // before the error as the author wrote it.
-                TextRange::new(at, root.range().end().max(at))
+                let first = inside[0];
+                regions.push(TextRange::new(first, root.range().end().max(first)));
             } else {
-                inner.range()
+                regions.push(element.range());
             }
-        })
-        .collect()
+        }
+    }
+    regions.sort_by_key(|r| (r.start(), std::cmp::Reverse(r.end())));
+    let mut merged: Vec<TextRange> = Vec::with_capacity(regions.len());
+    for region in regions {
+        match merged.last_mut() {
+            Some(last) if region.start() <= last.end() => {
+                *last = TextRange::new(last.start(), last.end().max(region.end()));
+            }
+            _ => merged.push(region),
+        }
+    }
+    merged
+}
+
+/// Whether `range` lies inside one of the sorted, disjoint `regions`.
+fn in_region(regions: &[TextRange], range: TextRange) -> bool {
+    let i = regions.partition_point(|r| r.start() <= range.start());
+    i > 0 && regions[i - 1].contains_range(range)
 }
 
 fn is_foreign(element: ElementRef<'_>) -> bool {
