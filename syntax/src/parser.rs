@@ -27,6 +27,9 @@ struct OpenElement {
     key: Option<ElementKey>,
     /// The height of its highest child element so far (0 for none).
     children_height: usize,
+    /// Whether a mismatched end tag was met while it was the innermost open element: that
+    /// error already says its end tag is wrong, so a missing end tag is not reported again.
+    mismatched_end: bool,
 }
 
 thread_local! {
@@ -196,6 +199,9 @@ impl<'t, 'c> Parser<'t, 'c> {
     }
 
     fn missing_end_tag(&mut self, element: &OpenElement) {
+        if element.mismatched_end {
+            return;
+        }
         let message = format!("element `{}` has no end tag", self.name(element));
         self.errors
             .push(SyntaxError::new(message, element.name_range));
@@ -334,6 +340,7 @@ impl<'t, 'c> Parser<'t, 'c> {
                         errors_before,
                         key,
                         children_height: 0,
+                        mismatched_end: false,
                     });
                     return;
                 }
@@ -413,6 +420,7 @@ impl<'t, 'c> Parser<'t, 'c> {
             errors_before,
             key,
             children_height: 0,
+            mismatched_end: false,
         };
         if opened {
             self.open.push(element);
@@ -611,6 +619,9 @@ impl<'t, 'c> Parser<'t, 'c> {
                     None => format!("end tag `</{name}>` has no start tag"),
                 };
                 self.error(message, name_start, name_end);
+                if let Some(open) = self.open.last_mut() {
+                    open.mismatched_end = true;
+                }
                 self.emit_end_tag(&tokens[..count], true);
             }
         }

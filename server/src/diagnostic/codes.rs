@@ -604,11 +604,11 @@ codes! {
     InvokeWrongSubJourneyType {
         name: "invoke-wrong-sub-journey-type",
         severity: Warning,
-        summary: "a sub-journey invoked with a wrong Type, or named by a step that does not invoke",
-        evidence: Evidence::Article("subjourneys.md: a SubJourney is Call or Transfer; only InvokeSubJourney steps run one"),
-        explanation: "A sub-journey's Type must be Call (return to the journey) or Transfer (end with its own SendClaims), and only an InvokeSubJourney step runs sub-journeys.",
-        example: "<SubJourney Id=\"Mfa\" Type=\"Jump\">",
-        fix: "Set the Type to Call or Transfer, or make the step an InvokeSubJourney step.",
+        summary: "a step that is not InvokeSubJourney names a sub-journey",
+        evidence: Evidence::Article("subjourneys.md: only an InvokeSubJourney step runs a sub-journey"),
+        explanation: "A JourneyList/Candidate on a step of another type is never run: only InvokeSubJourney steps run sub-journeys. (A SubJourney's own Type, Call or Transfer, is checked by the schema.)",
+        example: "<OrchestrationStep Order=\"2\" Type=\"ClaimsExchange\">\n  <JourneyList>\n    <Candidate SubJourneyReferenceId=\"Mfa\" />",
+        fix: "Make the step an InvokeSubJourney step, or remove its JourneyList.",
     }
     ClaimNotProduced {
         name: "claim-not-produced",

@@ -801,6 +801,9 @@ fn allowed_children(spec: &ElementSpec) -> String {
 }
 
 fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    // Unknown attribute names that are a misspelling of a required one: that one mistake is
+    // reported as the unknown attribute, not also as the missing one.
+    let mut misspelt: Vec<&'static str> = Vec::new();
     for attribute in element.attributes() {
         let Some(name) = attribute.name() else {
             continue;
@@ -810,6 +813,18 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
             continue;
         }
         let Some(attr_spec) = spec.attribute(text) else {
+            misspelt.extend(
+                spec.attributes
+                    .iter()
+                    .filter(|a| {
+                        a.required
+                            && strsim::levenshtein(
+                                &a.name.to_ascii_lowercase(),
+                                &text.to_ascii_lowercase(),
+                            ) <= 2
+                    })
+                    .map(|a| a.name),
+            );
             out.push(Diagnostic::new(
                 name.range(),
                 DiagnosticCode::UnknownAttribute,
@@ -876,6 +891,13 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
         }
     }
     for attr_spec in spec.attributes.iter().filter(|a| a.required) {
+        // A root without PolicyId is `missing-policy-id`, which says what is at stake.
+        if spec.name == "TrustFrameworkPolicy" && attr_spec.name == "PolicyId" {
+            continue;
+        }
+        if misspelt.contains(&attr_spec.name) {
+            continue;
+        }
         if element.attribute(attr_spec.name).is_none() {
             out.push(Diagnostic::new(
                 element.name_range(),

@@ -147,6 +147,8 @@ pub enum ReferenceSite {
     LocalizedElement,
     /// A BasePolicy's PolicyId.
     BasePolicy,
+    /// The text of an element that holds an id (IncludeClaimsFromTechnicalProfile).
+    ElementText,
 }
 
 /// A use of an id somewhere in a file.

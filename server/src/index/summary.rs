@@ -305,11 +305,6 @@ pub const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
         SymbolKind::TechnicalProfile,
     ),
     (
-        "IncludeClaimsFromTechnicalProfile",
-        "ReferenceId",
-        SymbolKind::TechnicalProfile,
-    ),
-    (
         "*",
         "CpimIssuerTechnicalProfileReferenceId",
         SymbolKind::TechnicalProfile,
@@ -340,6 +335,11 @@ pub const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
         SymbolKind::LocalizedResources,
     ),
     ("DefaultUserJourney", "ReferenceId", SymbolKind::UserJourney),
+    (
+        "ClientDefinition",
+        "ReferenceId",
+        SymbolKind::ClientDefinition,
+    ),
     ("*", "UserJourneyReferenceId", SymbolKind::UserJourney),
     ("*", "SubJourneyReferenceId", SymbolKind::SubJourney),
     ("PredicateReference", "Id", SymbolKind::Predicate),
@@ -546,12 +546,7 @@ impl Collector<'_> {
                 text: value.unescaped().into_owned(),
                 range: value.range(),
             };
-            let scope = if name == "IncludeClaimsFromTechnicalProfile" {
-                ReferenceScope::SameFile
-            } else {
-                ReferenceScope::Chain
-            };
-            self.reference(kind, value, scope, ReferenceSite::Attribute);
+            self.reference(kind, value, ReferenceScope::Chain, ReferenceSite::Attribute);
         }
 
         match name {
@@ -573,6 +568,16 @@ impl Collector<'_> {
                         }
                     }
                 }
+            }
+            // The schema makes it an element whose text is the id (xs:string), not an
+            // attribute, and the profile must be in the same file.
+            "IncludeClaimsFromTechnicalProfile" => {
+                self.reference(
+                    SymbolKind::TechnicalProfile,
+                    located_text(element),
+                    ReferenceScope::SameFile,
+                    ReferenceSite::ElementText,
+                );
             }
             "Precondition" => {
                 self.precondition_references(element);

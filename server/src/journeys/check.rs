@@ -178,28 +178,9 @@ fn structure(ctx: &Context, journey: &EffectiveJourney, out: &mut Vec<Diagnostic
             let Some(sub) = ctx.journey(SymbolKind::SubJourney, &candidate.text) else {
                 continue;
             };
-            let sub_type = sub.sub_journey_type.as_deref().map(str::trim).unwrap_or("");
-            let valid = ["Call", "Transfer"]
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(sub_type));
-            if !valid {
-                let mut d = Diagnostic::new(candidate.range, DiagnosticCode::InvokeWrongSubJourneyType,
-                    format!(
-                        "{} of {kind} \"{id}\" invokes SubJourney \"{}\", whose Type is {}; it must be Call (return to this journey) or Transfer (finish with its own SendClaims)",
-                        step.label(),
-                        sub.id,
-                        if sub_type.is_empty() { "missing".to_owned() } else { format!("\"{sub_type}\"") }
-                    ),
-                );
-                if let Some(part) = sub.parts.last() {
-                    d.related.push(Related {
-                        path: part.path.clone(),
-                        range: part.id_range,
-                        message: "the SubJourney".to_owned(),
-                    });
-                }
-                out.push(d);
-            } else if !step.is("InvokeSubJourney") && !step.step_type().is_empty() {
+            // A SubJourney's Type is required and enumerated by the schema, so a missing or
+            // wrong one is a schema error on the SubJourney: said there, once.
+            if !step.is("InvokeSubJourney") && !step.step_type().is_empty() {
                 out.push(Diagnostic::new(candidate.range, DiagnosticCode::InvokeWrongSubJourneyType,
                     format!(
                         "{} of {kind} \"{id}\" names SubJourney \"{}\" but its Type is {}; only an InvokeSubJourney step runs sub-journeys",
