@@ -46,6 +46,30 @@ enum Command {
     },
     /// Print the syntax tree of a file, one node or token per line.
     Parse { file: PathBuf },
+    /// Write one copy of a policy folder per environment of its appsettings.json, with the
+    /// {Settings:...} placeholders replaced, and print each environment's upload order.
+    ///
+    /// The layout is the official VS Code extension's: <EnvironmentsFolder>/<Name>/<same
+    /// subfolders>/<file>. An environment with a placeholder it has no value for is not
+    /// written. Exit code: 0 when every environment was written, 1 when one was not, 2 when
+    /// the build could not run.
+    Build {
+        /// Build only this environment (repeat for several); all of them by default.
+        #[arg(long = "env", value_name = "NAME")]
+        environments: Vec<String>,
+        /// Write the environment folders here instead of the settings' EnvironmentsFolder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Renumber each journey's steps 1..N, as the official build's option does.
+        #[arg(long)]
+        renumber: bool,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: BuildFormat,
+        /// The policy folder, holding appsettings.json.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
     /// Print each relying party's effective user journey: steps, profiles, claims in and out.
     Journeys {
         /// Output format.
@@ -58,6 +82,15 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// How `build` reports.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BuildFormat {
+    /// Each environment, its upload order, and any placeholder without a value.
+    Text,
+    /// The same as a JSON array, for scripts.
+    Json,
 }
 
 /// A server lives for hours and frees as much as it allocates: backed by 2 MB transparent huge
@@ -88,6 +121,23 @@ fn main() -> ExitCode {
             paths,
         }) => cli::check(&paths, &bases, format, &mut out),
         Some(Command::Parse { file }) => cli::parse(&file, &mut out),
+        Some(Command::Build {
+            environments,
+            out: out_dir,
+            renumber,
+            format,
+            path,
+        }) => {
+            let request = b2c_lsp::build::BuildRequest {
+                folder: path,
+                environments,
+                out: out_dir,
+                renumber,
+                json: format == BuildFormat::Json,
+            };
+            b2c_lsp::build::build(&request, &mut out)
+                .map_err(|b2c_lsp::build::BuildError(message)| cli::UsageError(message))
+        }
         Some(Command::Journeys {
             format,
             bases,
