@@ -228,6 +228,9 @@ fn metadata_values_resolvers_and_settings_complete_in_item_text() {
         settings,
         [
             "{Settings:AllowInsecure}",
+            "{Settings:Environment}",
+            "{Settings:Filename}",
+            "{Settings:PolicyFilename}",
             "{Settings:RestUrl}",
             "{Settings:Tenant}"
         ]
@@ -588,4 +591,45 @@ fn a_syntax_error_is_not_followed_by_schema_errors_of_its_recovery() {
         errors.iter().all(|c| *c == "syntax-error"),
         "only the syntax error(s): {all:#?}"
     );
+}
+
+/// On a `{Settings:Name}` placeholder, hover shows its value in each environment of the
+/// governing appsettings.json, and completion offers the built-in names.
+#[test]
+fn settings_placeholders_hover_with_each_environment_and_complete_built_ins() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/rules/unresolved-setting/invalid");
+    let (workspace, _, _) = b2c_lsp::cli::load(std::slice::from_ref(&dir), &[]).expect("loads");
+    let path = std::path::absolute(dir.join("Policy.xml")).expect("absolute");
+    let text = workspace.file(&path).expect("indexed").text.clone();
+    let at = text.find("{Settings:AppId}").expect("placeholder") as u32 + 3;
+    let shown = hover(&workspace, &path, at).expect("a hover");
+    assert!(
+        shown.markdown.contains("| Test | `1111` |"),
+        "{}",
+        shown.markdown
+    );
+    assert!(
+        shown.markdown.contains("| Production | *(no value)* |"),
+        "{}",
+        shown.markdown
+    );
+    assert_eq!(&text[shown.range], "{Settings:AppId}");
+
+    let edited = text.replacen("{Settings:AppId}", "{Settings:", 1);
+    let open = edited.find("{Settings:").expect("typed") as u32 + "{Settings:".len() as u32;
+    workspace.set_file(path.clone(), Arc::from(edited), false);
+    let items = completion(&workspace, &path, open);
+    for name in [
+        "{Settings:AppId}",
+        "{Settings:Environment}",
+        "{Settings:PolicyFilename}",
+        "{Settings:Tenant}",
+    ] {
+        assert!(
+            labels(&items).contains(&name),
+            "{name} in {:?}",
+            labels(&items)
+        );
+    }
 }

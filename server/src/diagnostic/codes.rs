@@ -475,6 +475,15 @@ codes! {
         example: "<TrustFrameworkPolicy DeploymentMode=\"APPINSIGHTS_LOGGINGMODE\" ...>",
         fix: "Make sure the pipeline replaces it, or use `{Settings:Name}` placeholders with `appsettings.json`.",
     }
+    UnresolvedSetting {
+        name: "unresolved-setting",
+        severity: Warning,
+        summary: "a {Settings:Name} placeholder that some environment of appsettings.json has no value for",
+        evidence: Evidence::RunTime("`b2c-lsp build` does not write that environment, and the official build uploads the placeholder as literal text"),
+        explanation: "The placeholder is replaced per environment by `b2c-lsp build` (and the official extension's build) from appsettings.json: Tenant, Environment, Filename, PolicyFilename and the keys of each environment's PolicySettings. The environments named lack a value for it.",
+        example: "<Item Key=\"client_id\">{Settings:ProxyIdentityExperienceFrameworkAppId}</Item> with a Production environment whose PolicySettings lack that key",
+        fix: "Add the key to the PolicySettings of the environments named, or correct the placeholder's name.",
+    }
     UnknownMetadataKey {
         name: "unknown-metadata-key",
         severity: Warning,

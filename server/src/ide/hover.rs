@@ -25,6 +25,9 @@ fn contains(range: TextRange, offset: TextSize) -> bool {
 pub fn hover(workspace: &Workspace, path: &Path, offset: u32) -> Option<Hover> {
     let file = workspace.file(path)?;
     let offset = clamp_offset(&file.text, offset);
+    if let Some(hover) = setting_hover(path, &file.text, offset) {
+        return Some(hover);
+    }
     if let Some(reference) = file
         .summary
         .references
@@ -232,6 +235,40 @@ fn method_markdown(method: &catalog::TransformationMethod) -> String {
 }
 
 /// The claim resolver `{...}` around `offset` in a text or value token.
+/// On a `{Settings:Name}` placeholder: its value in each environment of `appsettings.json`.
+fn setting_hover(path: &Path, text: &str, offset: TextSize) -> Option<Hover> {
+    // Only the line around the cursor is searched: hover stays cheap on long files.
+    let at = usize::from(offset).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[line_start..line_end];
+    let placeholder = crate::environments::placeholders(line)
+        .into_iter()
+        .find(|p| contains(p.range, offset - TextSize::from(line_start as u32)))?;
+    let (_, settings) = super::settings::appsettings(path)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut markdown = format!(
+        "**{{Settings:{}}}** (replaced by `b2c-lsp build` from appsettings.json)\n\n| environment | value |\n| --- | --- |",
+        placeholder.name
+    );
+    for environment in &settings.environments {
+        let value = environment
+            .value(&placeholder.name, &file_name)
+            .map_or_else(
+                || "*(no value)*".to_owned(),
+                |v| format!("`{}`", v.replace('|', "\\|")),
+            );
+        let _ = write!(markdown, "\n| {} | {value} |", environment.name);
+    }
+    Some(Hover {
+        range: placeholder.range + TextSize::from(line_start as u32),
+        markdown,
+    })
+}
+
 fn resolver_hover(token: &SyntaxToken, offset: TextSize) -> Option<Hover> {
     let text = token.text();
     let start = token.text_range().start();

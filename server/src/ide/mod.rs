@@ -11,6 +11,8 @@ mod context;
 mod hover;
 mod settings;
 
+pub use settings::setting_diagnostics;
+
 use std::path::Path;
 
 use syntax::ast::{AstNode, Element};

@@ -4,14 +4,47 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
+
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
+use crate::environments::AppSettings;
 
 type Cache = HashMap<PathBuf, (Option<SystemTime>, Vec<String>)>;
 
 fn cache() -> &'static Mutex<Cache> {
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Parsed `appsettings.json` files by path, with the modification time they were read at.
+type AppSettingsCache = HashMap<PathBuf, (Option<SystemTime>, Option<Arc<AppSettings>>)>;
+
+fn appsettings_cache() -> &'static Mutex<AppSettingsCache> {
+    static CACHE: OnceLock<Mutex<AppSettingsCache>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The environments of the `appsettings.json` that governs the policy file at `policy`, with
+/// its path; None when there is none or it does not read as the build's format.
+pub(crate) fn appsettings(policy: &Path) -> Option<(PathBuf, Arc<AppSettings>)> {
+    let file = find(policy)?;
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+    if let Ok(cache) = appsettings_cache().lock() {
+        if let Some((stamp, parsed)) = cache.get(&file) {
+            if *stamp == modified && modified.is_some() {
+                return parsed.clone().map(|p| (file, p));
+            }
+        }
+    }
+    let parsed = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| AppSettings::parse(&text).ok())
+        .map(Arc::new);
+    if let Ok(mut cache) = appsettings_cache().lock() {
+        cache.insert(file.clone(), (modified, parsed.clone()));
+    }
+    parsed.map(|p| (file, p))
 }
 
 /// The nearest `appsettings.json` for the policy file at `policy`.
@@ -62,6 +95,10 @@ pub(crate) fn names_in(json: &serde_json::Value) -> Vec<String> {
                 if let Some(serde_json::Value::Object(settings)) = map.get("PolicySettings") {
                     found = true;
                     names.extend(settings.keys().cloned());
+                    // The build gives these a value in every environment.
+                    for built_in in ["Environment", "Filename", "PolicyFilename"] {
+                        names.insert(built_in.to_owned());
+                    }
                     if map.get("Tenant").is_some_and(|t| t.is_string()) {
                         names.insert("Tenant".to_owned());
                     }
@@ -78,4 +115,54 @@ pub(crate) fn names_in(json: &serde_json::Value) -> Vec<String> {
         }
     }
     names.into_iter().collect()
+}
+
+/// `{Settings:Name}` placeholders that some environment of the governing `appsettings.json`
+/// has no value for: `b2c-lsp build` refuses to write those environments, and the official
+/// build would upload the placeholder as literal text.
+pub fn setting_diagnostics(policy: &Path, text: &str) -> Vec<Diagnostic> {
+    if !text.contains('{') {
+        return Vec::new();
+    }
+    let Some((_, settings)) = appsettings(policy) else {
+        return Vec::new();
+    };
+    let file_name = policy
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for placeholder in crate::environments::placeholders(text) {
+        let lacking: Vec<&str> = settings
+            .environments
+            .iter()
+            .filter(|e| e.value(&placeholder.name, &file_name).is_none())
+            .map(|e| e.name.as_str())
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let which = if lacking.len() == settings.environments.len() {
+            "any environment".to_owned()
+        } else {
+            format!(
+                "environment{} {}",
+                if lacking.len() == 1 { "" } else { "s" },
+                lacking
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        out.push(Diagnostic::new(
+            placeholder.range,
+            DiagnosticCode::UnresolvedSetting,
+            format!(
+                "{{Settings:{}}} has no value in {which} of appsettings.json; add it to PolicySettings there",
+                placeholder.name,
+            ),
+        ));
+    }
+    out
 }
