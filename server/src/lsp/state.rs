@@ -1,8 +1,9 @@
-//! The server's live state: open documents (their text wins over the disk), edits applied
-//! strictly in version order, the workspace index, settings, and the diagnostics worker that
-//! coalesces bursts of keystrokes and publishes only what changed.
+//! The server's live state: open documents (their text wins over the disk), the workspace
+//! index, settings, and the diagnostics worker that coalesces bursts of keystrokes and
+//! publishes only what changed. Changes arrive here one at a time, in the order the client
+//! sent them (see `order`); a document's version only tags what is published.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -22,10 +23,12 @@ use crate::parallel::in_parallel;
 
 /// An open document as the editor has it.
 struct Document {
+    /// The client's version: it tags the diagnostics published for this text, nothing more
+    /// (clients may skip or repeat numbers).
     version: i32,
+    /// Ours, bumped by every open and change: what the index is compared with.
+    revision: u64,
     text: String,
-    /// Changes that arrived ahead of their turn, by version.
-    pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
 }
 
 /// Work for the diagnostics worker.
@@ -47,8 +50,11 @@ pub struct State {
     client: Client,
     pub workspace: Workspace,
     documents: DashMap<PathBuf, Document>,
-    /// The document version each open file was last indexed at.
-    indexed: DashMap<PathBuf, i32>,
+    /// The document revision each open file was last indexed at.
+    indexed: DashMap<PathBuf, u64>,
+    revisions: std::sync::atomic::AtomicU64,
+    /// Held by a scan: two scans at once would each undo the other's base files.
+    scanning: tokio::sync::Mutex<()>,
     /// Replaced versions of edited files, freed once the worker has published.
     retired: Mutex<Vec<Arc<FileData>>>,
     /// What was last published per file, to publish only changes.
@@ -64,10 +70,6 @@ pub struct State {
     scanned: tokio::sync::watch::Sender<bool>,
 }
 
-/// The longest a change waits for an earlier version that never comes (a client that skips
-/// version numbers) before it is applied anyway.
-const GAP_WAIT: Duration = Duration::from_millis(200);
-
 impl State {
     pub fn new(client: Client) -> Arc<State> {
         let (jobs, receiver) = mpsc::unbounded_channel();
@@ -76,6 +78,8 @@ impl State {
             workspace: Workspace::new(),
             documents: DashMap::new(),
             indexed: DashMap::new(),
+            revisions: std::sync::atomic::AtomicU64::new(0),
+            scanning: tokio::sync::Mutex::new(()),
             published: DashMap::new(),
             retired: Mutex::new(Vec::new()),
             roots: RwLock::new(Vec::new()),
@@ -206,6 +210,7 @@ impl State {
 
     /// Indexes every policy file under the roots and base locations, then publishes.
     pub async fn scan(self: Arc<Self>) {
+        let _one_at_a_time = self.scanning.lock().await;
         let state = Arc::clone(&self);
         let loaded = tokio::task::spawn_blocking(move || state.scan_blocking())
             .await
@@ -296,27 +301,34 @@ impl State {
         self.workspace.reported_paths()
     }
 
+    fn next_revision(&self) -> u64 {
+        self.revisions.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Opens a document, or replaces the text of one already open (a second didOpen).
     pub fn open(&self, path: PathBuf, version: i32, text: String) {
+        let revision = self.next_revision();
         self.documents.insert(
             path.clone(),
             Document {
                 version,
+                revision,
                 text,
-                pending: BTreeMap::new(),
             },
         );
         let _ = self.jobs.send(Job::Reindex(path));
     }
 
-    /// Applies a didChange in version order: a change that arrives early waits for the ones
-    /// before it (tower-lsp may hand notifications over concurrently).
+    /// Applies a didChange. Changes come here in the order the client sent them, so they are
+    /// applied as they come, whatever their version numbers.
     pub fn change(
-        self: &Arc<Self>,
+        &self,
         path: PathBuf,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
     ) {
-        let applied = {
+        let revision = self.next_revision();
+        {
             let Some(mut doc) = self.documents.get_mut(&path) else {
                 self.log(format!(
                     "ignoring a change to {}, which is not open",
@@ -324,32 +336,13 @@ impl State {
                 ));
                 return;
             };
-            if version <= doc.version {
-                self.log(format!(
-                    "ignoring a stale change (version {version}) to {}",
-                    path.display()
-                ));
-                return;
+            for change in changes {
+                apply_change(&mut doc.text, change);
             }
-            doc.pending.insert(version, changes);
-            apply_ready(&mut doc, false)
-        };
-        if applied {
-            let _ = self.jobs.send(Job::Reindex(path));
-        } else {
-            // A gap: wait a little for the missing version, then apply what is there.
-            let state = Arc::clone(self);
-            tokio::spawn(async move {
-                tokio::time::sleep(GAP_WAIT).await;
-                let applied = match state.documents.get_mut(&path) {
-                    Some(mut doc) => apply_ready(&mut doc, true),
-                    None => false,
-                };
-                if applied {
-                    let _ = state.jobs.send(Job::Reindex(path));
-                }
-            });
+            doc.version = version;
+            doc.revision = revision;
         }
+        let _ = self.jobs.send(Job::Reindex(path));
     }
 
     pub fn close(&self, path: &Path) {
@@ -416,24 +409,24 @@ impl State {
     /// Brings the index up to date with an open document's text. Returns the files whose
     /// diagnostics the re-index may have changed (empty when it was already current).
     pub fn sync(&self, path: &Path) -> Vec<PathBuf> {
-        let Some(version) = self.documents.get(path).map(|d| d.version) else {
+        let Some(revision) = self.documents.get(path).map(|d| d.revision) else {
             return Vec::new();
         };
-        if self.indexed.get(path).is_some_and(|v| *v == version) {
+        if self.indexed.get(path).is_some_and(|r| *r == revision) {
             return Vec::new();
         }
-        // One copy of the text, straight into the index; the version is the one copied.
-        let Some((version, text)) = self
+        // One copy of the text, straight into the index; the revision is the one copied.
+        let Some((revision, text)) = self
             .documents
             .get(path)
-            .map(|d| (d.version, Arc::<str>::from(d.text.as_str())))
+            .map(|d| (d.revision, Arc::<str>::from(d.text.as_str())))
         else {
             return Vec::new();
         };
         // The replaced version is freed later, off the path from keystroke to diagnostics.
         let replaced = self.workspace.file(path);
         let affected = self.workspace.set_file(path.to_owned(), text, false);
-        self.indexed.insert(path.to_owned(), version);
+        self.indexed.insert(path.to_owned(), revision);
         if let (Some(replaced), Ok(mut retired)) = (replaced, self.retired.lock()) {
             retired.push(replaced);
         }
@@ -463,21 +456,28 @@ impl State {
 
     /// Computes a file's diagnostics and publishes them when they differ from the last ones.
     async fn publish(&self, path: &Path) {
-        let Some(file) = self.workspace.file(path) else {
-            return;
-        };
-        if file.base_only {
-            return;
-        }
         let version = match self.documents.get(path) {
             Some(doc) => {
                 // Stale: a newer text is waiting to be indexed; its own job will publish.
-                if self.indexed.get(path).map(|v| *v) != Some(doc.version) {
+                if self.indexed.get(path).map(|r| *r) != Some(doc.revision) {
                     return;
                 }
                 Some(doc.version)
             }
             None => None,
+        };
+        // Not (or no longer) a policy: what was published for it is cleared.
+        let Some(file) = self.workspace.file(path).filter(|f| !f.base_only) else {
+            let was_shown = self
+                .published
+                .remove(path)
+                .is_some_and(|(_, old)| !old.is_empty());
+            if let (true, Some(uri)) = (was_shown, convert::url_of(path)) {
+                self.client
+                    .publish_diagnostics(uri, Vec::new(), version)
+                    .await;
+            }
+            return;
         };
         let started = std::time::Instant::now();
         let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -530,26 +530,6 @@ impl State {
                 .await;
         }
     }
-}
-
-/// Applies the pending changes that are next in line; with `force`, applies all pending ones
-/// in version order even across a gap. Returns whether anything was applied.
-fn apply_ready(doc: &mut Document, force: bool) -> bool {
-    let mut applied = false;
-    while let Some((&version, _)) = doc.pending.iter().next() {
-        if !force && version != doc.version + 1 {
-            break;
-        }
-        let Some(changes) = doc.pending.remove(&version) else {
-            break;
-        };
-        for change in changes {
-            apply_change(&mut doc.text, change);
-        }
-        doc.version = version;
-        applied = true;
-    }
-    applied
 }
 
 /// Applies one content change; ranges out of bounds are clamped, never a panic.
