@@ -130,6 +130,51 @@ fn unknown_methods_and_requests_before_initialize() {
     assert_eq!(session.shutdown(), Some(0));
 }
 
+/// Framing the specification allows or lenient clients use (issue 14, item 9): header names
+/// in any case, LF-only headers, the header's own text inside bodies, requests for unknown
+/// `$/` methods, and the exit code of an `exit` without `shutdown`.
+#[test]
+fn header_case_lf_only_headers_and_dollar_requests() {
+    let (_scratch, mut session, ext) = started("framing");
+    let at = position_of(EXTENSIONS, r#""displayName""#, 3);
+    let hover = |id: i64, padding: &str| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+               "params": {"textDocument": {"uri": uri(&ext)}, "position": at, "padding": padding}})
+        .to_string()
+    };
+    // A lowercase header name, then a header ended by bare LFs, then a normal message.
+    let lower = hover(2001, "");
+    session.send_raw(format!("content-length: {}\r\n\r\n{lower}", lower.len()).as_bytes());
+    let bare = hover(2002, "");
+    session.send_raw(format!("Content-Length: {}\n\n{bare}", bare.len()).as_bytes());
+    session.send_raw(&framed(&hover(2003, "")));
+    for id in [2001, 2002, 2003] {
+        let response = session.response(id);
+        assert!(
+            response["result"]["contents"]["value"]
+                .as_str()
+                .is_some_and(|v| v.contains("displayName")),
+            "request {id}: {response}"
+        );
+    }
+    // A 3 MB body made of the header's own text, written in pieces: read in linear time
+    // (it took minutes when every occurrence restarted a parse of the body so far).
+    let padding = "Content-Length: 1\r\n\r\n".repeat(140_000);
+    let big = framed(&hover(2004, &padding));
+    for piece in big.chunks(4096) {
+        session.send_raw(piece);
+    }
+    assert!(session.response(2004)["result"]["contents"]["value"]
+        .as_str()
+        .is_some_and(|v| v.contains("displayName")));
+    // A request for an unknown `$/` method is a request: it gets an answer.
+    let dollar = session.request_async("$/b2c-lsp/noSuchRequest", json!({}));
+    assert_eq!(error_code(&session.response(dollar)), -32601);
+    assert_answers(&mut session, &ext);
+    // `exit` without `shutdown` exits with 1, as the specification says.
+    assert_eq!(session.exit(), Some(1));
+}
+
 /// `b2c-lsp/debugPanic` exists in debug builds only (the profile this test is built with).
 #[cfg(debug_assertions)]
 #[test]

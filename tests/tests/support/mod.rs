@@ -326,6 +326,11 @@ impl Session {
     /// Shuts down and exits; returns the process's exit status code.
     pub fn shutdown(mut self) -> Option<i32> {
         self.request("shutdown", Value::Null);
+        self.exit()
+    }
+
+    /// Sends `exit` (with or without a `shutdown` before it); returns the exit status code.
+    pub fn exit(mut self) -> Option<i32> {
         self.notify("exit", Value::Null);
         drop(self.stdin.take());
         let deadline = Instant::now() + Duration::from_secs(10);
