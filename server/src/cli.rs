@@ -51,7 +51,7 @@ pub type Loaded = (Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>);
 pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> {
     // The walk is cheap and fixes the order; reading, decoding and parsing run on all cores.
     let mut seen = std::collections::HashSet::new();
-    let mut found: Vec<(PathBuf, PathBuf, bool, bool)> = Vec::new();
+    let mut found: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
     for (roots, base_only) in [(paths, false), (bases, true)] {
         for root in roots {
             if !root.exists() {
@@ -63,8 +63,7 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
             for file in xml_files(root) {
                 let key = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
                 if seen.insert(key.clone()) {
-                    let is_root = file == *root;
-                    found.push((key, file, base_only, is_root));
+                    found.push((key, file, base_only));
                 }
             }
         }
@@ -75,11 +74,11 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
         Unreadable(String),
         Skipped,
     }
-    let outcomes = in_parallel(found, |(key, file, base_only, is_root)| {
+    let outcomes = in_parallel(found, |(key, file, base_only)| {
         let display = file.display().to_string();
         let outcome = match std::fs::read(&file) {
-            Err(e) if is_root => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
-            Err(_) => Outcome::Skipped,
+            // A policy left out would pass the check unseen: that is no pass.
+            Err(e) => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
             Ok(bytes) => match decode(bytes) {
                 Ok(text) => Outcome::Parsed(Box::new(FileData::new(
                     key.clone(),
@@ -122,6 +121,14 @@ pub fn check(
     }
 
     let (workspace, display, undecodable) = load(paths, bases)?;
+    // A wrong path in CI must not pass as a clean check of nothing.
+    if undecodable.is_empty() && workspace.reported_paths().is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(UsageError(format!(
+            "no policy files in {} (a policy is an .xml file whose root element is TrustFrameworkPolicy)",
+            shown.join(", ")
+        )));
+    }
     let mut findings = Vec::new();
     let mut files_checked = 0;
     for (path, message) in &undecodable {

@@ -338,11 +338,42 @@ fn non_policy_xml_is_skipped_quietly() {
     );
     assert_eq!(out.stderr, "");
 
-    let out = run(&scratch.root, &["check", "notes.xml", "broken-notes.xml"]);
-    assert_eq!(out.code, Some(0));
-    assert_eq!(
-        out.stdout,
-        "0 errors, 0 warnings, 0 other in 0 policy files\n"
+    // Paths holding no policy at all: a wrong path in CI, not a clean check (issue 14,
+    // item 10).
+    for args in [
+        &["check", "notes.xml", "broken-notes.xml"][..],
+        &["check", "readme.txt"][..],
+    ] {
+        let out = run(&scratch.root, args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains("no policy files in"), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+    std::fs::create_dir(scratch.root.join("empty")).unwrap();
+    let out = run(&scratch.root, &["check", "empty"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("no policy files in empty"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A policy that cannot be read is not silently left out (issue 14, item 10).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_policy_in_a_folder_fails_the_check() {
+    let scratch = Scratch::new("cli-unreadable");
+    scratch.write("Base.xml", BASE);
+    // A regular file no one can read from its start, even root (file permissions do not
+    // stop root): the process's own memory.
+    std::os::unix::fs::symlink("/proc/self/mem", scratch.root.join("Locked.xml")).unwrap();
+    let out = run(&scratch.root, &["check", "."]);
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("Locked.xml: cannot read"),
+        "{}",
+        out.stderr
     );
 }
 

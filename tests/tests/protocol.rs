@@ -444,6 +444,36 @@ fn files_deleted_or_unreadable_while_open() {
     assert_eq!(session.shutdown(), Some(0));
 }
 
+/// A policy that is not UTF-8 is reported where the user looks, as `check` reports it, and
+/// the report goes once the file is fixed (issue 14, item 10).
+#[test]
+fn an_undecodable_policy_gets_a_not_utf8_diagnostic() {
+    let scratch = Scratch::new("not-utf8");
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let latin1 = scratch.root.join("Latin1.xml");
+    let mut bytes = EXTENSIONS.replace("Local", "Lokal\u{e9}").into_bytes();
+    // The é as Latin-1: one byte that is not UTF-8.
+    let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+    bytes.splice(at..at + 2, [0xE9]);
+    std::fs::write(&latin1, &bytes).unwrap();
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    let shown = session.diagnostics_for(&latin1, |d| !d.is_empty());
+    assert_eq!(codes(&shown), vec!["not-utf8"]);
+    assert!(shown[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("not valid UTF-8")));
+    // Fixed on disk: the file is checked like any other.
+    std::fs::write(&latin1, EXTENSIONS).unwrap();
+    session.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&latin1), "type": 2}]}),
+    );
+    let shown = session.diagnostics_for(&latin1, |d| codes(d) != vec!["not-utf8"]);
+    assert!(!codes(&shown).contains(&"not-utf8".to_owned()));
+    assert_eq!(session.shutdown(), Some(0));
+}
+
 #[test]
 fn symlink_loops_and_odd_entries_in_the_workspace_scan() {
     let scratch = Scratch::new("loops");

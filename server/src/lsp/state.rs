@@ -50,6 +50,8 @@ pub struct State {
     client: Client,
     pub workspace: Workspace,
     documents: DashMap<PathBuf, Document>,
+    /// Files on disk that are neither UTF-8 nor UTF-16 with a BOM, with why.
+    undecodable: DashMap<PathBuf, String>,
     /// The document revision each open file was last indexed at.
     indexed: DashMap<PathBuf, u64>,
     revisions: std::sync::atomic::AtomicU64,
@@ -77,6 +79,7 @@ impl State {
             client,
             workspace: Workspace::new(),
             documents: DashMap::new(),
+            undecodable: DashMap::new(),
             indexed: DashMap::new(),
             revisions: std::sync::atomic::AtomicU64::new(0),
             scanning: tokio::sync::Mutex::new(()),
@@ -259,12 +262,27 @@ impl State {
             }
         }
         let loaded = in_parallel(wanted, |(file, base_only)| {
-            let text = std::fs::read(&file).ok().and_then(|b| decode(b).ok())?;
-            Some(FileData::new(file, Arc::from(text), base_only))
+            match decode(read_regular(&file).ok()?) {
+                Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
+                Err(e) if !base_only => Some(Err((file, e.message))),
+                Err(_) => None,
+            }
         });
         let mut count = 0;
         let mut new_bases = BTreeSet::new();
+        let mut undecodable = Vec::new();
         for data in loaded.into_iter().flatten() {
+            let data = match data {
+                Ok(data) => data,
+                Err((path, message)) => {
+                    // Said so in the editor, as `check` does, instead of leaving it out.
+                    if !self.documents.contains_key(&path) {
+                        self.undecodable.insert(path.clone(), message);
+                        undecodable.push(path);
+                    }
+                    continue;
+                }
+            };
             // A file opened while the scan read it: the editor's text wins over the disk's.
             if self.documents.contains_key(&data.path) {
                 continue;
@@ -298,7 +316,9 @@ impl State {
             bases.len(),
             started.elapsed().as_millis()
         ));
-        self.workspace.reported_paths()
+        let mut reported = self.workspace.reported_paths();
+        reported.extend(undecodable);
+        reported
     }
 
     fn next_revision(&self) -> u64 {
@@ -388,7 +408,19 @@ impl State {
             .map(|r| r.iter().any(|root| path.starts_with(root)))
             .unwrap_or(false);
         let known = self.workspace.file(&path).is_some();
-        match read_regular(&path).ok().and_then(|b| decode(b).ok()) {
+        let decoded = read_regular(&path).ok().map(decode);
+        let reported = in_roots && !self.workspace.file(&path).is_some_and(|f| f.base_only);
+        self.undecodable.remove(&path);
+        if let (Some(Err(e)), true) = (&decoded, reported) {
+            // Said so in the editor, as `check` does, instead of leaving it out unseen.
+            self.undecodable.insert(path.clone(), e.message.clone());
+            for affected in self.workspace.remove_file(&path) {
+                let _ = self.jobs.send(Job::Diagnose(affected));
+            }
+            let _ = self.jobs.send(Job::Diagnose(path));
+            return;
+        }
+        match decoded.and_then(Result::ok) {
             Some(text) if in_roots || known => {
                 let base_only = self.workspace.file(&path).is_some_and(|f| f.base_only);
                 let affected = self
@@ -466,16 +498,21 @@ impl State {
             }
             None => None,
         };
-        // Not (or no longer) a policy: what was published for it is cleared.
+        // Not (or no longer) a policy: what was published for it is cleared, unless it could
+        // not be decoded.
         let Some(file) = self.workspace.file(path).filter(|f| !f.base_only) else {
-            let was_shown = self
-                .published
-                .remove(path)
-                .is_some_and(|(_, old)| !old.is_empty());
-            if let (true, Some(uri)) = (was_shown, convert::url_of(path)) {
-                self.client
-                    .publish_diagnostics(uri, Vec::new(), version)
-                    .await;
+            let shown: Vec<lsp::Diagnostic> = match self.undecodable.get(path) {
+                Some(message) if version.is_none() => vec![not_utf8(&message)],
+                _ => Vec::new(),
+            };
+            let before = match shown.is_empty() {
+                true => self.published.remove(path).map(|(_, old)| old),
+                false => self.published.insert(path.to_owned(), shown.clone()),
+            };
+            if before.unwrap_or_default() != shown {
+                if let Some(uri) = convert::url_of(path) {
+                    self.client.publish_diagnostics(uri, shown, version).await;
+                }
             }
             return;
         };
@@ -529,6 +566,18 @@ impl State {
                 .publish_diagnostics(uri, converted, version)
                 .await;
         }
+    }
+}
+
+/// The one diagnostic of a file that could not be decoded (the code `check` reports too).
+fn not_utf8(message: &str) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String("not-utf8".to_owned())),
+        source: Some("b2c-lsp".to_owned()),
+        message: message.to_owned(),
+        ..Default::default()
     }
 }
 
