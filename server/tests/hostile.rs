@@ -422,3 +422,53 @@ fn workspace_scan_survives_loops_links_pipes_and_locked_folders() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The text output of `check` on one file.
+fn check_output(file: &Path) -> String {
+    let mut out = Vec::new();
+    let _ = cli::check(&[file.to_path_buf()], &[], cli::Format::Text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[test]
+fn unclosed_tags_on_one_long_line_cost_time_proportional_to_their_number() {
+    let dir = scratch("long-line");
+    let file = dir.join("Tags.xml");
+    // An emoji first, so that columns are not byte offsets.
+    let tags = |n: usize| policy(&format!("<!-- 😀 -->{}", "<a>".repeat(n))).replace('\n', " ");
+    let time = |n: usize| {
+        std::fs::write(&file, tags(n)).unwrap();
+        let mut output = String::new();
+        let took = fastest(|| output = check_output(&file));
+        (took, output)
+    };
+    let (small, _) = time(4_000);
+    let (large, output) = time(40_000);
+    // Every tag is reported, at its own column of line 1.
+    let text = tags(40_000);
+    let last = text.rfind("<a>").unwrap() + 1;
+    let column = text[..last].chars().count() + 1;
+    assert!(
+        output.contains(&format!("Tags.xml:1:{column}: error")),
+        "no finding at 1:{column}"
+    );
+    assert_proportional(small, large, "unclosed tags on one line");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_lone_cr_ends_a_line_in_what_check_reports() {
+    let dir = scratch("lone-cr");
+    let file = dir.join("Cr.xml");
+    // The unclosed tag is on line 4 whichever line end is used.
+    for line_end in ["\r", "\r\n", "\n"] {
+        let text = policy("<!-- one -->\n<Unclosed>").replace('\n', line_end);
+        std::fs::write(&file, &text).unwrap();
+        let output = check_output(&file);
+        assert!(
+            output.contains("Cr.xml:4:2: error"),
+            "{line_end:?}: {output}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
