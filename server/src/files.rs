@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 /// Every `*.xml` file under `root` (or `root` itself when it is a file), sorted.
 /// Unreadable folders are skipped; each real folder is visited once, so symlink loops end.
+///
+/// A symlink whose target is inside `root` is listed under the target's own path (so that one
+/// file never appears under two names: go to definition would open it twice and references
+/// would split between the names). A symlink to a folder outside `root` is not followed: a
+/// link to `/` must not walk the whole file system. A symlink to a single file outside `root`
+/// is listed under the link's path, the only one it has in the workspace.
 pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(metadata) = fs::metadata(root) else {
@@ -21,11 +27,12 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     let Ok(real_root) = fs::canonicalize(root) else {
         return out;
     };
+
     // (folder, its real path). A real path is worked out by a system call only for the root
     // and for symlinks; a plain subfolder's is its parent's plus its name. That keeps the
     // walk to one read_dir per folder, where a stat and a realpath per entry were most of it.
     let mut visited = HashSet::new();
-    let mut stack = vec![(root.to_path_buf(), real_root)];
+    let mut stack = vec![(root.to_path_buf(), real_root.clone())];
     while let Some((folder, real)) = stack.pop() {
         if !visited.insert(real.clone()) {
             continue;
@@ -45,14 +52,26 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
                 continue;
             };
             if kind.is_symlink() {
-                match fs::metadata(&path) {
-                    Ok(target) if target.is_dir() => {
-                        if let Ok(target_real) = fs::canonicalize(&path) {
-                            stack.push((path, target_real));
-                        }
+                let Ok(target) = fs::metadata(&path) else {
+                    continue;
+                };
+                let Ok(target_real) = fs::canonicalize(&path) else {
+                    continue;
+                };
+                // The target's path as seen from `root`, when it is inside.
+                let inside = target_real
+                    .strip_prefix(&real_root)
+                    .ok()
+                    .map(|relative| root.join(relative));
+                if target.is_dir() {
+                    if let Some(inside) = inside {
+                        stack.push((inside, target_real));
                     }
-                    Ok(target) if target.is_file() && is_xml(&path) => out.push(path),
-                    _ => {}
+                } else if target.is_file() && is_xml(&path) {
+                    match inside {
+                        Some(inside) if is_xml(&inside) => out.push(inside),
+                        _ => out.push(path),
+                    }
                 }
             } else if kind.is_dir() {
                 stack.push((path, real.join(&name)));
@@ -62,6 +81,7 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
         }
     }
     out.sort();
+    out.dedup();
     out
 }
 

@@ -303,11 +303,12 @@ impl State {
         }
         // Base files no longer under any base location leave the workspace.
         if let Ok(mut loaded) = self.loaded_bases.lock() {
-            for old in loaded.difference(&new_bases) {
-                if !seen.contains(old) && !self.documents.contains_key(old) {
-                    self.workspace.remove_file(old);
-                }
-            }
+            let gone: Vec<PathBuf> = loaded
+                .difference(&new_bases)
+                .filter(|old| !seen.contains(*old) && !self.documents.contains_key(*old))
+                .cloned()
+                .collect();
+            self.workspace.remove_files(&gone);
             *loaded = new_bases;
         }
         self.log(format!(
