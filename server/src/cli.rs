@@ -9,7 +9,7 @@ use std::sync::Arc;
 use syntax::{LineIndex, TextRange};
 
 use crate::diagnostics::{file_diagnostics, Diagnostic, DiagnosticCode, Severity};
-use crate::files::{decode, xml_files};
+use crate::files::{decode, read_if_policy, xml_files};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
 
@@ -76,10 +76,11 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
     }
     let outcomes = in_parallel(found, |(key, file, base_only)| {
         let display = file.display().to_string();
-        let outcome = match std::fs::read(&file) {
+        let outcome = match read_if_policy(&file) {
             // A policy left out would pass the check unseen: that is no pass.
             Err(e) => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
-            Ok(bytes) => match decode(bytes) {
+            Ok(None) => Outcome::Skipped,
+            Ok(Some(bytes)) => match decode(bytes) {
                 Ok(text) => Outcome::Parsed(Box::new(FileData::new(
                     key.clone(),
                     Arc::from(text),

@@ -94,6 +94,91 @@ pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     fs::read(path)
 }
 
+/// How much of a file is read to tell whether it can be a policy.
+const HEAD: usize = 4096;
+
+/// Reads a regular file whole if it can be a policy, judged from its first bytes: a large
+/// `.xml` file that is something else (a data export, a log) is never read whole, nor parsed.
+/// `Ok(None)` means it is not a policy.
+pub fn read_if_policy(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    (&mut file).take(HEAD as u64).read_to_end(&mut bytes)?;
+    if !may_be_policy(&bytes, bytes.len() < HEAD) {
+        return Ok(None);
+    }
+    bytes.reserve(
+        usize::try_from(metadata.len())
+            .unwrap_or(0)
+            .saturating_sub(bytes.len()),
+    );
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
+/// Whether a file starting with `head` can be a policy: false only when its first element is
+/// plainly something other than `TrustFrameworkPolicy`, or when the whole file (`whole`) has
+/// no element. As the parser does, declarations, comments, DOCTYPEs and stray text before the
+/// first element are passed over. UTF-16 files are not looked into.
+pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let find = |from: usize, needle: &[u8]| {
+        head.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|at| from + at + needle.len())
+    };
+    let mut at = 0;
+    loop {
+        let Some(open) = head[at..].iter().position(|&b| b == b'<').map(|i| at + i) else {
+            return !whole;
+        };
+        let rest = &head[open..];
+        let skipped = if rest.starts_with(b"<?") {
+            find(open, b"?>")
+        } else if rest.starts_with(b"<!--") {
+            find(open, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            find(open, b"]]>")
+        } else if rest.starts_with(b"<!") {
+            // A DOCTYPE, perhaps with an internal subset in brackets.
+            let close = rest.iter().position(|&b| b == b'>');
+            match (rest.iter().position(|&b| b == b'['), close) {
+                (Some(bracket), None) => find(open + bracket, b"]").and_then(|e| find(e, b">")),
+                (Some(bracket), Some(c)) if bracket < c => {
+                    find(open + bracket, b"]").and_then(|e| find(e, b">"))
+                }
+                (_, close) => close.map(|c| open + c + 1),
+            }
+        } else if rest.starts_with(b"</") {
+            find(open, b">")
+        } else {
+            let name_end = rest[1..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+                .map(|i| i + 1);
+            let Some(name_end) = name_end else {
+                // The name runs past what was read.
+                return !whole;
+            };
+            let name = &rest[1..name_end];
+            let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+            return local == b"TrustFrameworkPolicy";
+        };
+        match skipped {
+            Some(next) => at = next,
+            None => return !whole,
+        }
+    }
+}
+
 pub fn is_xml(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
@@ -133,5 +218,28 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
                 e.utf8_error().valid_up_to()
             ),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_policy;
+
+    #[test]
+    fn the_first_element_tells_a_policy() {
+        let policy = |head: &str| may_be_policy(head.as_bytes(), true);
+        assert!(policy("<TrustFrameworkPolicy xmlns=\"x\">"));
+        assert!(policy(
+            "\u{feff}<?xml version=\"1.0\"?>\n<!-- <notes> -->\n<!DOCTYPE x [<!ENTITY a \"<b>\">]>\ntext</stray><p:TrustFrameworkPolicy/>"
+        ));
+        assert!(!policy(
+            "<?xml version=\"1.0\"?><notes><TrustFrameworkPolicy/></notes>"
+        ));
+        assert!(!policy("<TrustFrameworkPolicyX>"));
+        assert!(!policy("no element at all"));
+        // Cut short by the end of what was read: cannot tell, so the file is read.
+        assert!(may_be_policy(b"<!-- a long comment", false));
+        assert!(may_be_policy(b"<TrustFrameworkPol", false));
+        assert!(!may_be_policy(b"<!-- a long comment", true));
     }
 }

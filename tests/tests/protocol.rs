@@ -508,3 +508,26 @@ fn symlink_loops_and_odd_entries_in_the_workspace_scan() {
         let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755));
     }
 }
+
+/// The peak resident memory of the server after a large `.xml` file that is not a policy sits
+/// in the workspace: judged from its first bytes, it is never read whole nor parsed (issue 14,
+/// item 11; it cost twice its size before).
+#[test]
+fn a_large_xml_file_that_is_no_policy_is_never_read_whole() {
+    let scratch = Scratch::new("large-non-policy");
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut export = String::from("<?xml version=\"1.0\"?>\n<export>\n");
+    let row = "  <row id=\"1\" name=\"a name long enough to fill the file\" />\n";
+    export.push_str(&row.repeat((64 << 20) / row.len()));
+    export.push_str("</export>\n");
+    scratch.write("export.xml", &export);
+    drop(export);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, EXTENSIONS);
+    assert_answers(&mut session, &ext);
+    let peak = peak_memory_kib(session.pid()).expect("peak memory");
+    assert!(peak < 48 << 10, "peak RSS {} MB", peak >> 10);
+    assert_eq!(session.shutdown(), Some(0));
+}

@@ -17,7 +17,7 @@ use tower_lsp::Client;
 
 use super::convert;
 use crate::diagnostics::file_diagnostics;
-use crate::files::{decode, read_regular, xml_files};
+use crate::files::{decode, read_if_policy, xml_files};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
 
@@ -262,7 +262,7 @@ impl State {
             }
         }
         let loaded = in_parallel(wanted, |(file, base_only)| {
-            match decode(read_regular(&file).ok()?) {
+            match decode(read_if_policy(&file).ok()??) {
                 Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
                 Err(e) if !base_only => Some(Err((file, e.message))),
                 Err(_) => None,
@@ -409,7 +409,10 @@ impl State {
             .map(|r| r.iter().any(|root| path.starts_with(root)))
             .unwrap_or(false);
         let known = self.workspace.file(&path).is_some();
-        let decoded = read_regular(&path).ok().map(decode);
+        // A file that is not (or no longer) a policy decodes to an empty text: it leaves.
+        let decoded = read_if_policy(&path)
+            .ok()
+            .map(|bytes| bytes.map_or_else(|| Ok(String::new()), decode));
         let reported = in_roots && !self.workspace.file(&path).is_some_and(|f| f.base_only);
         self.undecodable.remove(&path);
         if let (Some(Err(e)), true) = (&decoded, reported) {
