@@ -85,32 +85,36 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Reads a file's bytes, refusing anything but a regular file: a named pipe would block and a
-/// device would never end.
-pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    if !fs::metadata(path)?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    fs::read(path)
-}
+/// The largest file read. B2C takes policy files of a few megabytes at most; a larger `.xml`
+/// file is something else, and reading it would cost its size several times over.
+pub const MAX_FILE: u64 = 32 << 20;
 
 /// How much of a file is read to tell whether it can be a policy.
 const HEAD: usize = 4096;
 
-/// Reads a regular file whole if it can be a policy, judged from its first bytes: a large
+/// Reads a regular file whole if it can be a policy, judged from its first bytes (anything but
+/// a regular file is refused: a named pipe would block and a device would never end). A large
 /// `.xml` file that is something else (a data export, a log) is never read whole, nor parsed.
 /// `Ok(None)` means it is not a policy.
 pub fn read_if_policy(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let mut file = fs::File::open(path)?;
-    let metadata = file.metadata()?;
+    // Looked at before opening: opening a named pipe blocks until someone writes to it.
+    let metadata = fs::metadata(path)?;
     if !metadata.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
+    let mut file = fs::File::open(path)?;
     let mut bytes = Vec::new();
     (&mut file).take(HEAD as u64).read_to_end(&mut bytes)?;
     if !may_be_policy(&bytes, bytes.len() < HEAD) {
         return Ok(None);
+    }
+    if metadata.len() > MAX_FILE {
+        return Err(std::io::Error::other(format!(
+            "{} MB, larger than any policy ({} MB at most are read)",
+            metadata.len() >> 20,
+            MAX_FILE >> 20
+        )));
     }
     bytes.reserve(
         usize::try_from(metadata.len())

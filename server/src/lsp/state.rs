@@ -262,7 +262,14 @@ impl State {
             }
         }
         let loaded = in_parallel(wanted, |(file, base_only)| {
-            match decode(read_if_policy(&file).ok()??) {
+            let bytes = match read_if_policy(&file) {
+                Ok(bytes) => bytes?,
+                Err(e) => {
+                    eprintln!("b2c-lsp: cannot read {}: {e}", file.display());
+                    return None;
+                }
+            };
+            match decode(bytes) {
                 Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
                 Err(e) if !base_only => Some(Err((file, e.message))),
                 Err(_) => None,

@@ -27,9 +27,11 @@ use tower_lsp::ExitedError;
 
 use super::order::{Kind, Order};
 
-/// The largest message accepted. A policy is at most a few megabytes; a larger length is a
-/// corrupt header, and honouring it would buffer without end.
-pub const MAX_MESSAGE: usize = 128 << 20;
+/// The largest message accepted, as large as the largest file the server reads
+/// ([`crate::files::MAX_FILE`]): B2C takes policy files of a few megabytes at most, so a larger
+/// length is a corrupt header or an abuse. Each message passes through a few buffers (here,
+/// in tower-lsp, as JSON and as text), so this bounds what one message can cost.
+pub const MAX_MESSAGE: usize = crate::files::MAX_FILE as usize;
 
 /// Headers longer than this without their blank line are garbage, not headers.
 const MAX_HEADERS: usize = 8 << 10;
@@ -252,13 +254,17 @@ async fn frame(mut input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
                 }
                 Step::Message { body, used, json } => {
                     let body = checked_body(&buf[body], json);
-                    let mut message =
-                        format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                    message.extend_from_slice(&body);
-                    if output.write_all(&message).await.is_err() {
+                    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    if output.write_all(header.as_bytes()).await.is_err()
+                        || output.write_all(&body).await.is_err()
+                    {
                         return;
                     }
                     buf.drain(..used);
+                    // A large message is not kept hold of once it is passed on.
+                    if buf.capacity() > 4 * chunk.len() && buf.len() < chunk.len() {
+                        buf.shrink_to(chunk.len());
+                    }
                     value = ValueEnd::default();
                 }
             }
