@@ -48,6 +48,7 @@ struct Settings {
 
 pub struct State {
     client: Client,
+    runtime: tokio::runtime::Handle,
     pub workspace: Workspace,
     documents: DashMap<PathBuf, Document>,
     /// Files on disk that are neither UTF-8 nor UTF-16 with a BOM, with why.
@@ -77,6 +78,7 @@ impl State {
         let (jobs, receiver) = mpsc::unbounded_channel();
         let state = Arc::new(State {
             client,
+            runtime: tokio::runtime::Handle::current(),
             workspace: Workspace::new(),
             documents: DashMap::new(),
             undecodable: DashMap::new(),
@@ -103,7 +105,9 @@ impl State {
     fn log(&self, message: String) {
         eprintln!("b2c-lsp: {message}");
         let client = self.client.clone();
-        tokio::spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
+        // Through the runtime's handle: diagnostics are computed on plain threads too.
+        self.runtime
+            .spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
     }
 
     fn verbose(&self) -> bool {
@@ -497,13 +501,15 @@ impl State {
         self.shutting_down.store(true, Ordering::SeqCst);
     }
 
-    /// Computes a file's diagnostics and publishes them when they differ from the last ones.
-    async fn publish(&self, path: &Path) {
+    /// Computes a file's diagnostics; returns them when they differ from the last ones
+    /// published (which they then become). Runs off the async runtime, for many files at
+    /// once on all cores.
+    fn diagnose(&self, path: &Path) -> Option<Publish> {
         let version = match self.documents.get(path) {
             Some(doc) => {
                 // Stale: a newer text is waiting to be indexed; its own job will publish.
                 if self.indexed.get(path).map(|r| *r) != Some(doc.revision) {
-                    return;
+                    return None;
                 }
                 Some(doc.version)
             }
@@ -520,12 +526,14 @@ impl State {
                 true => self.published.remove(path).map(|(_, old)| old),
                 false => self.published.insert(path.to_owned(), shown.clone()),
             };
-            if before.unwrap_or_default() != shown {
-                if let Some(uri) = convert::url_of(path) {
-                    self.client.publish_diagnostics(uri, shown, version).await;
-                }
+            if before.unwrap_or_default() == shown {
+                return None;
             }
-            return;
+            return Some(Publish {
+                uri: convert::url_of(path)?,
+                diagnostics: shown,
+                version,
+            });
         };
         let started = std::time::Instant::now();
         let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -538,7 +546,7 @@ impl State {
                     "internal error while checking {}; its diagnostics are not updated",
                     path.display()
                 ));
-                return;
+                return None;
             }
         };
         let converted: Vec<lsp::Diagnostic> = diagnostics
@@ -561,7 +569,7 @@ impl State {
             .get(path)
             .is_some_and(|old| *old == converted)
         {
-            return;
+            return None;
         }
         self.published.insert(path.to_owned(), converted.clone());
         if self.verbose() {
@@ -572,12 +580,19 @@ impl State {
                 started.elapsed()
             ));
         }
-        if let Some(uri) = convert::url_of(path) {
-            self.client
-                .publish_diagnostics(uri, converted, version)
-                .await;
-        }
+        Some(Publish {
+            uri: convert::url_of(path)?,
+            diagnostics: converted,
+            version,
+        })
     }
+}
+
+/// Diagnostics to publish for one file.
+struct Publish {
+    uri: lsp::Url,
+    diagnostics: Vec<lsp::Diagnostic>,
+    version: Option<i32>,
 }
 
 /// The one diagnostic of a file that could not be decoded (the code `check` reports too).
@@ -605,6 +620,9 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
         }
     }
 }
+
+/// How many files are diagnosed between two looks at the queue for newer edits.
+const BATCH: usize = 128;
 
 /// Coalesces queued jobs into batches: a burst of keystrokes becomes one re-index and one
 /// round of diagnostics, and work made stale by a newer edit is dropped.
@@ -660,7 +678,9 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
             diagnose.insert(path);
             diagnose.extend(affected);
         }
-        // The edited files first: that is what the user is looking at.
+        // The edited files first, alone, since that is what the user is looking at; the
+        // others in batches spread over all cores.
+        let edited = changed.len();
         let mut order: Vec<PathBuf> = diagnose
             .iter()
             .filter(|p| changed.contains_key(*p))
@@ -672,11 +692,31 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
                 .filter(|p| !changed.contains_key(*p))
                 .cloned(),
         );
-        for (i, path) in order.iter().enumerate() {
-            state.publish(path).await;
+        let mut start = 0;
+        while start < order.len() {
+            let size = if start == 0 && edited > 0 { edited } else { BATCH };
+            let end = (start + size).min(order.len());
+            let batch = order[start..end].to_vec();
+            let ready = if batch.len() <= 2 {
+                batch.iter().map(|path| state.diagnose(path)).collect()
+            } else {
+                let on_pool = Arc::clone(&state);
+                tokio::task::spawn_blocking(move || {
+                    in_parallel(batch, |path| on_pool.diagnose(&path))
+                })
+                .await
+                .unwrap_or_default()
+            };
+            for publish in ready.into_iter().flatten() {
+                state
+                    .client
+                    .publish_diagnostics(publish.uri, publish.diagnostics, publish.version)
+                    .await;
+            }
+            start = end;
             // A newer edit arrived: drop to the top to coalesce it with what is left.
             if !jobs.is_empty() {
-                queue.extend(order[i + 1..].iter().cloned().map(Job::Diagnose));
+                queue.extend(order[start..].iter().cloned().map(Job::Diagnose));
                 break;
             }
         }
