@@ -697,7 +697,7 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
             let size = if start == 0 && edited > 0 { edited } else { BATCH };
             let end = (start + size).min(order.len());
             let batch = order[start..end].to_vec();
-            let ready = if batch.len() <= 2 {
+            let ready: Vec<Option<Publish>> = if batch.len() <= 2 {
                 batch.iter().map(|path| state.diagnose(path)).collect()
             } else {
                 let on_pool = Arc::clone(&state);
