@@ -127,13 +127,14 @@ pub fn read_if_policy(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 
 /// Whether a file starting with `head` can be a policy: false only when its first element is
 /// plainly something other than `TrustFrameworkPolicy`, or when the whole file (`whole`) has
-/// no element. As the parser does, declarations, comments, DOCTYPEs and stray text before the
-/// first element are passed over. UTF-16 files are not looked into.
+/// no element. As the parser does, declarations, comments and stray text before the first
+/// element are passed over; anything rarer (a DOCTYPE, CDATA, a stray end tag) and UTF-16
+/// files are not looked into, and the file is read.
 pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return true;
     }
-    let find = |from: usize, needle: &[u8]| {
+    let after = |from: usize, needle: &[u8]| {
         head.get(from..)?
             .windows(needle.len())
             .position(|w| w == needle)
@@ -146,24 +147,15 @@ pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
         };
         let rest = &head[open..];
         let skipped = if rest.starts_with(b"<?") {
-            find(open, b"?>")
+            after(open, b"?>")
         } else if rest.starts_with(b"<!--") {
-            find(open, b"-->")
-        } else if rest.starts_with(b"<![CDATA[") {
-            find(open, b"]]>")
-        } else if rest.starts_with(b"<!") {
-            // A DOCTYPE, perhaps with an internal subset in brackets.
-            let close = rest.iter().position(|&b| b == b'>');
-            match (rest.iter().position(|&b| b == b'['), close) {
-                (Some(bracket), None) => find(open + bracket, b"]").and_then(|e| find(e, b">")),
-                (Some(bracket), Some(c)) if bracket < c => {
-                    find(open + bracket, b"]").and_then(|e| find(e, b">"))
-                }
-                (_, close) => close.map(|c| open + c + 1),
-            }
-        } else if rest.starts_with(b"</") {
-            find(open, b">")
-        } else {
+            after(open, b"-->")
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
+            return true;
+        } else if rest
+            .get(1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80)
+        {
             let name_end = rest[1..]
                 .iter()
                 .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
@@ -175,6 +167,11 @@ pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
             let name = &rest[1..name_end];
             let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
             return local == b"TrustFrameworkPolicy";
+        } else if rest.len() == 1 && !whole {
+            return true;
+        } else {
+            // A `<` that starts nothing: text.
+            Some(open + 1)
         };
         match skipped {
             Some(next) => at = next,
@@ -234,8 +231,11 @@ mod tests {
         let policy = |head: &str| may_be_policy(head.as_bytes(), true);
         assert!(policy("<TrustFrameworkPolicy xmlns=\"x\">"));
         assert!(policy(
-            "\u{feff}<?xml version=\"1.0\"?>\n<!-- <notes> -->\n<!DOCTYPE x [<!ENTITY a \"<b>\">]>\ntext</stray><p:TrustFrameworkPolicy/>"
+            "\u{feff}<?xml version=\"1.0\"?>\n<!-- <notes> -->\ntext < 3 <p:TrustFrameworkPolicy/>"
         ));
+        // Rarer things before the first element: read the file to be sure.
+        assert!(policy("<!DOCTYPE x [<!ENTITY a \"<b>\">]><notes/>"));
+        assert!(policy("</stray><notes/>"));
         assert!(!policy(
             "<?xml version=\"1.0\"?><notes><TrustFrameworkPolicy/></notes>"
         ));

@@ -694,7 +694,11 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
         );
         let mut start = 0;
         while start < order.len() {
-            let size = if start == 0 && edited > 0 { edited } else { BATCH };
+            let size = if start == 0 && edited > 0 {
+                edited
+            } else {
+                BATCH
+            };
             let end = (start + size).min(order.len());
             let batch = order[start..end].to_vec();
             let ready: Vec<Option<Publish>> = if batch.len() <= 2 {
