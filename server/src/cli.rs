@@ -70,7 +70,7 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
     }
     enum Outcome {
         Parsed(Box<FileData>),
-        Undecodable(PathBuf, String),
+        Undecodable(Box<FileData>, Option<String>),
         Unreadable(String),
         Skipped,
     }
@@ -86,8 +86,12 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
                     Arc::from(text),
                     base_only,
                 ))),
-                Err(e) if !base_only => Outcome::Undecodable(key.clone(), e.message),
-                Err(_) => Outcome::Skipped,
+                // Not reported on, but kept as an ancestor from its text as best it reads, so
+                // that the policies based on it still find their base.
+                Err(e) => Outcome::Undecodable(
+                    Box::new(FileData::new(key.clone(), Arc::from(e.lossy), true)),
+                    (!base_only).then_some(e.message),
+                ),
             },
         };
         (key, display, outcome)
@@ -98,7 +102,13 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
     for (key, shown, outcome) in outcomes {
         match outcome {
             Outcome::Parsed(data) => workspace.insert(*data),
-            Outcome::Undecodable(key, message) => undecodable.push((key, message)),
+            Outcome::Undecodable(data, message) => {
+                let path = data.path.clone();
+                workspace.insert(*data);
+                if let Some(message) = message {
+                    undecodable.push((path, message));
+                }
+            }
             Outcome::Unreadable(message) => return Err(UsageError(message)),
             Outcome::Skipped => continue,
         }

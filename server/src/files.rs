@@ -189,6 +189,9 @@ pub fn is_xml(path: &Path) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     pub message: String,
+    /// The text as best it reads, each invalid sequence replaced: enough for its ids, so that
+    /// the policies based on it still find their base.
+    pub lossy: String,
 }
 
 /// Decodes a file's bytes: UTF-8 (a BOM is kept, the parser knows it) or UTF-16 with a BOM.
@@ -208,12 +211,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
         String::from_utf16(&units).map_err(|_| DecodeError {
             message: "the file starts with a UTF-16 byte-order mark but is not valid UTF-16"
                 .to_owned(),
+            lossy: String::from_utf16_lossy(&units),
         })
     };
     match bytes.as_slice() {
         [0xFF, 0xFE, ..] => utf16(true),
         [0xFE, 0xFF, ..] => utf16(false),
         _ => String::from_utf8(bytes).map_err(|e| DecodeError {
+            lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             message: format!(
                 "the file is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8 to have it checked",
                 e.utf8_error().valid_up_to()

@@ -359,6 +359,32 @@ fn non_policy_xml_is_skipped_quietly() {
     );
 }
 
+/// A base that is not UTF-8 is reported once, and the policies based on it still find it:
+/// no misleading missing base (issue 14, item 10).
+#[test]
+fn the_children_of_an_undecodable_base_still_find_it() {
+    let scratch = Scratch::new("cli-not-utf8-base");
+    let mut bytes = BASE
+        .replace("<DisplayName>Email", "<DisplayName>E-mail \u{e9}")
+        .into_bytes();
+    let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+    bytes.splice(at..at + 2, [0xE9]);
+    std::fs::write(scratch.root.join("Base.xml"), bytes).expect("write");
+    scratch.write(
+        "Ext.xml",
+        &extension("B2C_1A_C_Ext", "B2C_1A_C_Base", "email"),
+    );
+    let out = run(&scratch.root, &["check", "--format", "json", "."]);
+    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let codes: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["not-utf8"], "{value:#}");
+}
+
 /// A policy that cannot be read is not silently left out (issue 14, item 10).
 #[cfg(target_os = "linux")]
 #[test]

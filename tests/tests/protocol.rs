@@ -463,6 +463,20 @@ fn an_undecodable_policy_gets_a_not_utf8_diagnostic() {
     assert!(shown[0]["message"]
         .as_str()
         .is_some_and(|m| m.contains("not valid UTF-8")));
+    // The policies based on it still find it: no missing base.
+    let child = scratch.write(
+        "Child.xml",
+        &support::extension("B2C_1A_T_Child", "B2C_1A_T_Ext", "displayName"),
+    );
+    session.open(
+        &child,
+        &support::extension("B2C_1A_T_Child", "B2C_1A_T_Ext", "displayName"),
+    );
+    let shown = session.diagnostics_for(&child, |_| true);
+    assert!(
+        !codes(&shown).contains(&"base-policy-missing".to_owned()),
+        "{shown:?}"
+    );
     // Fixed on disk: the file is checked like any other.
     std::fs::write(&latin1, EXTENSIONS).unwrap();
     session.notify(

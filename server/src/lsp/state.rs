@@ -275,8 +275,12 @@ impl State {
             };
             match decode(bytes) {
                 Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
-                Err(e) if !base_only => Some(Err((file, e.message))),
-                Err(_) => None,
+                // Not reported on, as undecodable, but kept as an ancestor from its text as
+                // best it reads, so that the policies based on it still find their base.
+                Err(e) => Some(Err((
+                    FileData::new(file, Arc::from(e.lossy), true),
+                    (!base_only).then_some(e.message),
+                ))),
             }
         });
         let mut count = 0;
@@ -285,13 +289,15 @@ impl State {
         for data in loaded.into_iter().flatten() {
             let data = match data {
                 Ok(data) => data,
-                Err((path, message)) => {
+                Err((data, message)) => {
                     // Said so in the editor, as `check` does, instead of leaving it out.
-                    if !self.documents.contains_key(&path) {
-                        self.undecodable.insert(path.clone(), message);
-                        undecodable.push(path);
+                    if let (Some(message), false) =
+                        (message, self.documents.contains_key(&data.path))
+                    {
+                        self.undecodable.insert(data.path.clone(), message);
+                        undecodable.push(data.path.clone());
                     }
-                    continue;
+                    data
                 }
             };
             // A file opened while the scan read it: the editor's text wins over the disk's.
@@ -424,20 +430,29 @@ impl State {
         let decoded = read_if_policy(&path)
             .ok()
             .map(|bytes| bytes.map_or_else(|| Ok(String::new()), decode));
-        let reported = in_roots && !self.workspace.file(&path).is_some_and(|f| f.base_only);
-        self.undecodable.remove(&path);
-        if let (Some(Err(e)), true) = (&decoded, reported) {
-            // Said so in the editor, as `check` does, instead of leaving it out unseen.
-            self.undecodable.insert(path.clone(), e.message.clone());
-            for affected in self.workspace.remove_file(&path) {
-                let _ = self.jobs.send(Job::Diagnose(affected));
+        // An undecodable file is indexed as an ancestor only; fixed, it is reported on again.
+        let was_undecodable = self.undecodable.remove(&path).is_some();
+        let base_only = !was_undecodable && self.workspace.file(&path).is_some_and(|f| f.base_only);
+        let decoded = match decoded {
+            Some(Err(e)) => {
+                if in_roots && !base_only {
+                    // Said so in the editor, as `check` does, instead of leaving it out.
+                    self.undecodable.insert(path.clone(), e.message);
+                }
+                let affected = self
+                    .workspace
+                    .set_file(path.clone(), Arc::from(e.lossy), true);
+                for p in affected {
+                    let _ = self.jobs.send(Job::Diagnose(p));
+                }
+                let _ = self.jobs.send(Job::Diagnose(path));
+                return;
             }
-            let _ = self.jobs.send(Job::Diagnose(path));
-            return;
-        }
-        match decoded.and_then(Result::ok) {
+            Some(Ok(text)) => Some(text),
+            None => None,
+        };
+        match decoded {
             Some(text) if in_roots || known => {
-                let base_only = self.workspace.file(&path).is_some_and(|f| f.base_only);
                 let affected = self
                     .workspace
                     .set_file(path.clone(), Arc::from(text), base_only);
