@@ -152,18 +152,23 @@ pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
             after(open, b"-->")
         } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
             return true;
+        } else if rest.get(1).is_some_and(|&b| b >= 0x80) {
+            // Names outside ASCII: left to the parser.
+            return true;
         } else if rest
             .get(1)
-            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b':')
         {
+            let name_char = |b: u8| b.is_ascii_alphanumeric() || b"_:-.".contains(&b);
             let name_end = rest[1..]
                 .iter()
-                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
-                .map(|i| i + 1);
-            let Some(name_end) = name_end else {
-                // The name runs past what was read.
-                return !whole;
-            };
+                .position(|&b| !name_char(b))
+                .map_or(rest.len(), |i| i + 1);
+            if (name_end == rest.len() && !whole) || rest.get(name_end).is_some_and(|&b| b >= 0x80)
+            {
+                // The name may run on past what was read, or outside ASCII.
+                return true;
+            }
             let name = &rest[1..name_end];
             let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
             return local == b"TrustFrameworkPolicy";
@@ -250,5 +255,11 @@ mod tests {
         assert!(may_be_policy(b"<!-- a long comment", false));
         assert!(may_be_policy(b"<TrustFrameworkPol", false));
         assert!(!may_be_policy(b"<!-- a long comment", true));
+        // A start tag cut by the end of the file still names its element.
+        assert!(may_be_policy(b"<TrustFrameworkPolicy", true));
+        assert!(!may_be_policy(b"<notes", true));
+        // The name ends where the parser ends it.
+        assert!(policy("<TrustFrameworkPolicy\"x>"));
+        assert!(policy("<\u{a9} <TrustFrameworkPolicy>"));
     }
 }
