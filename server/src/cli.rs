@@ -9,7 +9,7 @@ use std::sync::Arc;
 use syntax::{LineIndex, TextRange};
 
 use crate::diagnostics::{file_diagnostics, Diagnostic, DiagnosticCode, Severity};
-use crate::files::{decode, xml_files};
+use crate::files::{decode, read_if_policy, xml_files};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
 
@@ -51,7 +51,7 @@ pub type Loaded = (Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>);
 pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> {
     // The walk is cheap and fixes the order; reading, decoding and parsing run on all cores.
     let mut seen = std::collections::HashSet::new();
-    let mut found: Vec<(PathBuf, PathBuf, bool, bool)> = Vec::new();
+    let mut found: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
     for (roots, base_only) in [(paths, false), (bases, true)] {
         for root in roots {
             if !root.exists() {
@@ -63,31 +63,35 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
             for file in xml_files(root) {
                 let key = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
                 if seen.insert(key.clone()) {
-                    let is_root = file == *root;
-                    found.push((key, file, base_only, is_root));
+                    found.push((key, file, base_only));
                 }
             }
         }
     }
     enum Outcome {
         Parsed(Box<FileData>),
-        Undecodable(PathBuf, String),
+        Undecodable(Box<FileData>, Option<String>),
         Unreadable(String),
         Skipped,
     }
-    let outcomes = in_parallel(found, |(key, file, base_only, is_root)| {
+    let outcomes = in_parallel(found, |(key, file, base_only)| {
         let display = file.display().to_string();
-        let outcome = match std::fs::read(&file) {
-            Err(e) if is_root => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
-            Err(_) => Outcome::Skipped,
-            Ok(bytes) => match decode(bytes) {
+        let outcome = match read_if_policy(&file) {
+            // A policy left out would pass the check unseen: that is no pass.
+            Err(e) => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
+            Ok(None) => Outcome::Skipped,
+            Ok(Some(bytes)) => match decode(bytes) {
                 Ok(text) => Outcome::Parsed(Box::new(FileData::new(
                     key.clone(),
                     Arc::from(text),
                     base_only,
                 ))),
-                Err(e) if !base_only => Outcome::Undecodable(key.clone(), e.message),
-                Err(_) => Outcome::Skipped,
+                // Not reported on, but kept as an ancestor from its text as best it reads, so
+                // that the policies based on it still find their base.
+                Err(e) => Outcome::Undecodable(
+                    Box::new(FileData::new(key.clone(), Arc::from(e.lossy), true)),
+                    (!base_only).then_some(e.message),
+                ),
             },
         };
         (key, display, outcome)
@@ -98,7 +102,13 @@ pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> 
     for (key, shown, outcome) in outcomes {
         match outcome {
             Outcome::Parsed(data) => workspace.insert(*data),
-            Outcome::Undecodable(key, message) => undecodable.push((key, message)),
+            Outcome::Undecodable(data, message) => {
+                let path = data.path.clone();
+                workspace.insert(*data);
+                if let Some(message) = message {
+                    undecodable.push((path, message));
+                }
+            }
             Outcome::Unreadable(message) => return Err(UsageError(message)),
             Outcome::Skipped => continue,
         }
@@ -122,6 +132,14 @@ pub fn check(
     }
 
     let (workspace, display, undecodable) = load(paths, bases)?;
+    // A wrong path in CI must not pass as a clean check of nothing.
+    if undecodable.is_empty() && workspace.reported_paths().is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(UsageError(format!(
+            "no policy files in {} (a policy is an .xml file whose root element is TrustFrameworkPolicy)",
+            shown.join(", ")
+        )));
+    }
     let mut findings = Vec::new();
     let mut files_checked = 0;
     for (path, message) in &undecodable {

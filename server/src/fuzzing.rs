@@ -1,12 +1,13 @@
 //! What the fuzz targets in `server/fuzz` do with an input, shared with the regression test
-//! that replays the inputs that once crashed them: the parser's round trip, and parse + index
-//! + diagnostics + every request kind at offsets taken from the input.
+//! that replays the inputs that once crashed them: the parser's round trip with the line
+//! index's conversions and the first-bytes policy test, and parse + index + diagnostics +
+//! every request kind at offsets taken from the input.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::index::Workspace;
-use crate::{diagnostics, ide, journeys, navigation};
+use crate::index::{FileData, Workspace};
+use crate::{diagnostics, files, ide, journeys, navigation};
 
 const BASE: &str = include_str!("../../examples/TrustFrameworkBase.xml");
 
@@ -21,6 +22,44 @@ pub fn parse_target(data: &[u8]) {
     let index = syntax::LineIndex::new(&text);
     let end = index.to_utf16(&text, text.len() as u32);
     assert_eq!(index.from_utf16(&text, end) as usize, text.len());
+    line_index_agrees_with_a_walk(&text, &index);
+    // Telling a policy from its first bytes never turns a policy away.
+    if let Ok(text) = std::str::from_utf8(data) {
+        let is_policy = FileData::new(PathBuf::from("/fuzz/P.xml"), Arc::from(text), false)
+            .summary
+            .is_policy;
+        let half = &data[..data.len() / 2];
+        if is_policy {
+            assert!(files::may_be_policy(data, true), "a policy taken for none");
+            assert!(
+                files::may_be_policy(half, false),
+                "a policy's head taken for none"
+            );
+        }
+    }
+}
+
+/// Every character boundary of `text` converts to the line and UTF-16 column a walk of the
+/// text gives (LF, CRLF and a lone CR end a line) and back; the LF of a CRLF has no position
+/// of its own.
+fn line_index_agrees_with_a_walk(text: &str, index: &syntax::LineIndex) {
+    let (mut line, mut col) = (0u32, 0u32);
+    let mut previous = '\0';
+    let boundaries = text.char_indices().chain([(text.len(), '\0')]);
+    for (offset, c) in boundaries {
+        let at = syntax::LineCol { line, col };
+        assert_eq!(index.to_utf16(text, offset as u32), at, "offset {offset}");
+        if !(c == '\n' && previous == '\r') {
+            assert_eq!(index.from_utf16(text, at) as usize, offset, "{at:?}");
+        }
+        if c == '\n' || (c == '\r' && !text[offset..].starts_with("\r\n")) {
+            line += 1;
+            col = 0;
+        } else {
+            col += c.len_utf16() as u32;
+        }
+        previous = c;
+    }
 }
 
 /// The `analysis` target: the first eight bytes pick offsets, the rest is a policy file

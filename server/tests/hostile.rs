@@ -381,6 +381,10 @@ fn workspace_scan_survives_loops_links_pipes_and_locked_folders() {
     std::fs::create_dir_all(root.join("a/b")).unwrap();
     std::fs::write(root.join("a/b/Policy.xml"), policy("")).unwrap();
     std::fs::write(root.join("Garbage.xml"), noise(4096, 7)).unwrap();
+    let mut latin1 = policy("<!-- caf\u{e9} -->").into_bytes();
+    let at = latin1.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+    latin1.splice(at..at + 2, [0xE9]);
+    std::fs::write(root.join("a/Latin1.xml"), latin1).unwrap();
     symlink(&root, root.join("a/b/root-loop")).unwrap();
     symlink("../..", root.join("a/b/up")).unwrap();
     symlink(root.join("self"), root.join("self")).unwrap();
@@ -405,9 +409,10 @@ fn workspace_scan_survives_loops_links_pipes_and_locked_folders() {
     assert!(!names
         .iter()
         .any(|n| n.ends_with("Pipe.xml") || n.ends_with("Dangling.xml")));
-    assert!(names.len() <= 3, "{names:?}");
+    assert!(names.len() <= 4, "{names:?}");
 
-    // The checker reports the undecodable file and carries on with the rest.
+    // The checker reports the undecodable policy and carries on with the rest (the garbage is
+    // reported too when its first bytes cannot rule out a policy).
     let mut out = Vec::new();
     let code = cli::check(
         std::slice::from_ref(&root),
@@ -418,7 +423,57 @@ fn workspace_scan_survives_loops_links_pipes_and_locked_folders() {
     .expect("check runs");
     let out = String::from_utf8(out).unwrap();
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("Garbage.xml:1:1: error[not-utf8]"), "{out}");
+    assert!(out.contains("Latin1.xml:1:1: error[not-utf8]"), "{out}");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The text output of `check` on one file.
+fn check_output(file: &Path) -> String {
+    let mut out = Vec::new();
+    let _ = cli::check(&[file.to_path_buf()], &[], cli::Format::Text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[test]
+fn unclosed_tags_on_one_long_line_cost_time_proportional_to_their_number() {
+    let dir = scratch("long-line");
+    let file = dir.join("Tags.xml");
+    // An emoji first, so that columns are not byte offsets.
+    let tags = |n: usize| policy(&format!("<!-- 😀 -->{}", "<a>".repeat(n))).replace('\n', " ");
+    let time = |n: usize| {
+        std::fs::write(&file, tags(n)).unwrap();
+        let mut output = String::new();
+        let took = fastest(|| output = check_output(&file));
+        (took, output)
+    };
+    let (small, _) = time(4_000);
+    let (large, output) = time(40_000);
+    // Every tag is reported, at its own column of line 1.
+    let text = tags(40_000);
+    let last = text.rfind("<a>").unwrap() + 1;
+    let column = text[..last].chars().count() + 1;
+    assert!(
+        output.contains(&format!("Tags.xml:1:{column}: error")),
+        "no finding at 1:{column}"
+    );
+    assert_proportional(small, large, "unclosed tags on one line");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_lone_cr_ends_a_line_in_what_check_reports() {
+    let dir = scratch("lone-cr");
+    let file = dir.join("Cr.xml");
+    // The unclosed tag is on line 4 whichever line end is used.
+    for line_end in ["\r", "\r\n", "\n"] {
+        let text = policy("<!-- one -->\n<Unclosed>").replace('\n', line_end);
+        std::fs::write(&file, &text).unwrap();
+        let output = check_output(&file);
+        assert!(
+            output.contains("Cr.xml:4:2: error"),
+            "{line_end:?}: {output}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

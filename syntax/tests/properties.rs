@@ -120,6 +120,34 @@ fn xmlish_fragment() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
+    /// Text made of line ends of every kind, ASCII and wide characters: each offset's line
+    /// and UTF-16 column are those of a walk of the text, and convert back.
+    #[test]
+    fn line_index_conversions_agree_with_a_walk(
+        pieces in prop::collection::vec(prop_oneof![
+            Just("\r"), Just("\n"), Just("\r\n"), Just("a"), Just("<"), Just("é"), Just("中"), Just("😀"),
+        ], 0..60)
+    ) {
+        let text = pieces.concat();
+        let index = syntax::LineIndex::new(&text);
+        let (mut line, mut col) = (0u32, 0u32);
+        let mut previous = '\0';
+        for (offset, c) in text.char_indices().chain([(text.len(), '\0')]) {
+            let at = syntax::LineCol { line, col };
+            prop_assert_eq!(index.to_utf16(&text, offset as u32), at);
+            if !(c == '\n' && previous == '\r') {
+                prop_assert_eq!(index.from_utf16(&text, at) as usize, offset);
+            }
+            if c == '\n' || (c == '\r' && !text[offset..].starts_with("\r\n")) {
+                line += 1;
+                col = 0;
+            } else {
+                col += c.len_utf16() as u32;
+            }
+            previous = c;
+        }
+    }
+
     #[test]
     fn arbitrary_strings_round_trip(text in any::<String>()) {
         assert_lossless(&text);

@@ -338,11 +338,68 @@ fn non_policy_xml_is_skipped_quietly() {
     );
     assert_eq!(out.stderr, "");
 
-    let out = run(&scratch.root, &["check", "notes.xml", "broken-notes.xml"]);
-    assert_eq!(out.code, Some(0));
-    assert_eq!(
-        out.stdout,
-        "0 errors, 0 warnings, 0 other in 0 policy files\n"
+    // Paths holding no policy at all: a wrong path in CI, not a clean check (issue 14,
+    // item 10).
+    for args in [
+        &["check", "notes.xml", "broken-notes.xml"][..],
+        &["check", "readme.txt"][..],
+    ] {
+        let out = run(&scratch.root, args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains("no policy files in"), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+    std::fs::create_dir(scratch.root.join("empty")).unwrap();
+    let out = run(&scratch.root, &["check", "empty"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("no policy files in empty"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A base that is not UTF-8 is reported once, and the policies based on it still find it:
+/// no misleading missing base (issue 14, item 10).
+#[test]
+fn the_children_of_an_undecodable_base_still_find_it() {
+    let scratch = Scratch::new("cli-not-utf8-base");
+    let mut bytes = BASE
+        .replace("<DisplayName>Email", "<DisplayName>E-mail \u{e9}")
+        .into_bytes();
+    let at = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+    bytes.splice(at..at + 2, [0xE9]);
+    std::fs::write(scratch.root.join("Base.xml"), bytes).expect("write");
+    scratch.write(
+        "Ext.xml",
+        &extension("B2C_1A_C_Ext", "B2C_1A_C_Base", "email"),
+    );
+    let out = run(&scratch.root, &["check", "--format", "json", "."]);
+    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let codes: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["not-utf8"], "{value:#}");
+}
+
+/// A policy that cannot be read is not silently left out (issue 14, item 10).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_policy_in_a_folder_fails_the_check() {
+    let scratch = Scratch::new("cli-unreadable");
+    scratch.write("Base.xml", BASE);
+    // A regular file no one can read from its start, even root (file permissions do not
+    // stop root): the process's own memory.
+    std::os::unix::fs::symlink("/proc/self/mem", scratch.root.join("Locked.xml")).unwrap();
+    let out = run(&scratch.root, &["check", "."]);
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("Locked.xml: cannot read"),
+        "{}",
+        out.stderr
     );
 }
 

@@ -206,6 +206,20 @@ impl Workspace {
         }
     }
 
+    /// Removes many files at once, re-routing the chains once rather than once per file.
+    /// Returns whether any was there.
+    pub fn remove_files(&self, paths: &[PathBuf]) -> bool {
+        let mut removed = false;
+        for path in paths {
+            removed |= self.files.remove(path.as_os_str()).is_some();
+        }
+        if removed {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        removed
+    }
+
     fn graph_key(&self, path: &Path) -> Option<GraphKey> {
         self.files
             .get(path.as_os_str())

@@ -2,6 +2,7 @@
 //! converts from the protocol, calls into `navigation` / `diagnostics`, and converts back.
 
 mod convert;
+mod order;
 mod state;
 mod transport;
 
@@ -33,40 +34,62 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let session = Arc::new(transport::Session::default());
     runtime.block_on(async {
-        let text_sync = Arc::new(transport::TextSync::default());
-        let for_backend = Arc::clone(&text_sync);
-        let builder = LspService::build(move |client| Backend::new(client, for_backend))
+        let builder = LspService::build(Backend::new)
             .custom_method("b2c-lsp/policyChain", Backend::policy_chain)
             .custom_method("b2c-lsp/journeys", Backend::journeys);
         // A deliberate bug, in debug builds only, for the tests of handler isolation.
         #[cfg(debug_assertions)]
         let builder = builder.custom_method("b2c-lsp/debugPanic", Backend::debug_panic);
         let (service, socket) = builder.finish();
-        let exited = Arc::new(tokio::sync::Notify::new());
-        let serve = Server::new(transport::framed_stdin(), tokio::io::stdout(), socket).serve(
-            transport::Isolated::new(service, Arc::clone(&exited), text_sync),
-        );
+        let serve = Server::new(transport::framed_stdin(), tokio::io::stdout(), socket)
+            .serve(transport::Isolated::new(service, Arc::clone(&session)));
         // tower-lsp ends only when every handler has, and one may wait for an answer the
         // client will never send: after `exit`, leave anyway.
         tokio::select! {
             () = serve => {}
-            () = transport::after_exit(&exited) => {}
+            () = transport::after_exit(&session.exited) => {}
         }
     });
     // A blocking read of stdin may still be pending; do not wait for it.
     runtime.shutdown_background();
-    ExitCode::SUCCESS
+    // The protocol: exit code 1 when the client did not ask for a shutdown first.
+    if session.shut_down.load(std::sync::atomic::Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 pub struct Backend {
     state: Arc<State>,
-    /// Edits handed to the server and not yet applied; requests wait for them.
-    text_sync: Arc<transport::TextSync>,
 }
 
 /// Runs one request's analysis, turning a panic into an error response so that the server
 /// carries on.
+/// The open or indexed file behind a URI, brought up to date with the editor's text.
+fn file(state: &State, uri: &Url) -> Option<(PathBuf, Arc<FileData>)> {
+    let path = convert::path_of(uri)?;
+    state.sync(&path);
+    let file = state.workspace.file(&path)?;
+    Some((path, file))
+}
+
+/// The file and byte offset of a request's position.
+fn at(state: &State, params: &TextDocumentPositionParams) -> Option<(PathBuf, Arc<FileData>, u32)> {
+    let (path, file) = file(state, &params.text_document.uri)?;
+    let offset = convert::offset(&file.text, file.line_index(), params.position);
+    Some((path, file, offset))
+}
+
+fn locations(state: &State, found: Vec<navigation::Location>) -> Vec<Location> {
+    found
+        .iter()
+        .filter_map(|l| state.location(&l.path, l.range))
+        .collect()
+}
+
 fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
         let detail = panic
@@ -88,54 +111,36 @@ struct PolicyChainParams {
 }
 
 impl Backend {
-    fn new(client: Client, text_sync: Arc<transport::TextSync>) -> Backend {
+    fn new(client: Client) -> Backend {
         Backend {
             state: State::new(client),
-            text_sync,
         }
     }
 
-    /// Waits for the first scan and for every edit sent before the request being answered.
-    async fn caught_up(&self) {
-        self.state.ready().await;
-        self.text_sync.settled().await;
-    }
-
-    /// The open or indexed file behind a URI, brought up to date with the editor's text.
-    async fn file(&self, uri: &Url) -> Option<(PathBuf, Arc<FileData>)> {
-        self.caught_up().await;
-        let path = convert::path_of(uri)?;
-        self.state.sync(&path);
-        let file = self.state.workspace.file(&path)?;
-        Some((path, file))
-    }
-
-    async fn at(
+    /// Runs a request's analysis on the blocking pool, after the first scan: tower-lsp polls
+    /// every handler on one task, so a slow analysis run there would hold up every other
+    /// request and the reading of input. The request's turn (see `order`) keeps the state
+    /// as the messages before it left it until the analysis is done.
+    async fn analyse<T: Send + 'static>(
         &self,
-        params: &TextDocumentPositionParams,
-    ) -> Option<(PathBuf, Arc<FileData>, u32)> {
-        let (path, file) = self.file(&params.text_document.uri).await?;
-        let offset = convert::offset(&file.text, file.line_index(), params.position);
-        Some((path, file, offset))
-    }
-
-    fn locations(&self, locations: Vec<navigation::Location>) -> Vec<Location> {
-        locations
-            .iter()
-            .filter_map(|l| self.state.location(&l.path, l.range))
-            .collect()
+        what: &'static str,
+        work: impl FnOnce(&State) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.state.ready().await;
+        let state = Arc::clone(&self.state);
+        tokio::task::spawn_blocking(move || guarded(what, || work(&state)))
+            .await
+            .unwrap_or_else(|_| Err(Error::internal_error()))
     }
 
     /// The effective journeys of a relying-party file, as `b2c-lsp journeys --format json`.
     async fn journeys(&self, params: PolicyChainParams) -> Result<Option<Value>> {
-        let Some((path, _)) = self.file(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        self.state.sync_all_open();
-        let value = guarded("b2c-lsp/journeys", || {
-            crate::journeys::journeys_json(&self.state.workspace, &path)
-        })?;
-        Ok(Some(value))
+        self.analyse("b2c-lsp/journeys", move |state| {
+            let (path, _) = file(state, &params.text_document.uri)?;
+            state.sync_all_open();
+            Some(crate::journeys::journeys_json(&state.workspace, &path))
+        })
+        .await
     }
 
     #[cfg(debug_assertions)]
@@ -144,28 +149,29 @@ impl Backend {
     }
 
     async fn policy_chain(&self, params: PolicyChainParams) -> Result<Option<Value>> {
-        let Some((path, file)) = self.file(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        if !file.summary.is_policy {
-            return Ok(None);
-        }
-        let chain = self.state.workspace.chain(&path);
-        let mut entries: Vec<Value> = chain
-            .files
-            .iter()
-            .filter_map(|p| {
-                let f = self.state.workspace.file(p)?;
-                Some(serde_json::json!({
-                    "policyId": f.summary.policy_id.as_ref().map(|id| id.text.clone()).unwrap_or_default(),
-                    "uri": convert::url_of(p).map(|u| u.to_string()),
-                }))
-            })
-            .collect();
-        if let Some(missing) = &chain.missing_base {
-            entries.push(serde_json::json!({ "policyId": missing, "uri": null }));
-        }
-        Ok(Some(serde_json::json!({ "chain": entries })))
+        self.analyse("b2c-lsp/policyChain", move |state| {
+            let (path, file) = file(state, &params.text_document.uri)?;
+            if !file.summary.is_policy {
+                return None;
+            }
+            let chain = state.workspace.chain(&path);
+            let mut entries: Vec<Value> = chain
+                .files
+                .iter()
+                .filter_map(|p| {
+                    let f = state.workspace.file(p)?;
+                    Some(serde_json::json!({
+                        "policyId": f.summary.policy_id.as_ref().map(|id| id.text.clone()).unwrap_or_default(),
+                        "uri": convert::url_of(p).map(|u| u.to_string()),
+                    }))
+                })
+                .collect();
+            if let Some(missing) = &chain.missing_base {
+                entries.push(serde_json::json!({ "policyId": missing, "uri": null }));
+            }
+            Some(serde_json::json!({ "chain": entries }))
+        })
+        .await
     }
 }
 
@@ -262,184 +268,173 @@ impl LanguageServer for Backend {
         }
     }
 
+    // A change of settings or folders is done when the files it brings or takes away are:
+    // the requests after it see the workspace it describes.
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if self.state.configure(&params.settings) {
-            let state = Arc::clone(&self.state);
-            tokio::spawn(async move { state.scan().await });
+            Arc::clone(&self.state).scan().await;
         }
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
         self.state.change_folders(&params.event);
-        let state = Arc::clone(&self.state);
-        tokio::spawn(async move { state.scan().await });
+        Arc::clone(&self.state).scan().await;
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let Some((path, _, offset)) = self.at(&params.text_document_position_params).await else {
-            return Ok(None);
-        };
-        let found = guarded("definition", || {
-            navigation::definition(&self.state.workspace, &path, offset)
-        })?;
-        let locations = self.locations(found);
-        Ok(match locations.len() {
-            0 => None,
-            1 => locations
-                .into_iter()
-                .next()
-                .map(GotoDefinitionResponse::Scalar),
-            _ => Some(GotoDefinitionResponse::Array(locations)),
+        self.analyse("definition", move |state| {
+            let (path, _, offset) = at(state, &params.text_document_position_params)?;
+            let found = navigation::definition(&state.workspace, &path, offset);
+            let mut found = locations(state, found);
+            match found.len() {
+                0 => None,
+                1 => found.pop().map(GotoDefinitionResponse::Scalar),
+                _ => Some(GotoDefinitionResponse::Array(found)),
+            }
         })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let Some((path, _, offset)) = self.at(&params.text_document_position).await else {
-            return Ok(None);
-        };
-        let include = params.context.include_declaration;
-        let found = guarded("references", || {
-            navigation::references(&self.state.workspace, &path, offset, include)
-        })?;
-        let locations = self.locations(found);
-        Ok((!locations.is_empty()).then_some(locations))
+        self.analyse("references", move |state| {
+            let (path, _, offset) = at(state, &params.text_document_position)?;
+            let include = params.context.include_declaration;
+            let found = navigation::references(&state.workspace, &path, offset, include);
+            let found = locations(state, found);
+            (!found.is_empty()).then_some(found)
+        })
+        .await
     }
 
     async fn document_highlight(
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        let Some((path, file, offset)) = self.at(&params.text_document_position_params).await
-        else {
-            return Ok(None);
-        };
-        let found = guarded("documentHighlight", || {
-            navigation::references(&self.state.workspace, &path, offset, true)
-        })?;
-        let highlights: Vec<DocumentHighlight> = found
-            .into_iter()
-            .filter(|l| l.path == path)
-            .map(|l| DocumentHighlight {
-                range: convert::file_range(&file, l.range),
-                kind: None,
-            })
-            .collect();
-        Ok((!highlights.is_empty()).then_some(highlights))
+        self.analyse("documentHighlight", move |state| {
+            let (path, file, offset) = at(state, &params.text_document_position_params)?;
+            let found = navigation::references(&state.workspace, &path, offset, true);
+            let highlights: Vec<DocumentHighlight> = found
+                .into_iter()
+                .filter(|l| l.path == path)
+                .map(|l| DocumentHighlight {
+                    range: convert::file_range(&file, l.range),
+                    kind: None,
+                })
+                .collect();
+            (!highlights.is_empty()).then_some(highlights)
+        })
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let Some((path, file, offset)) = self.at(&params).await else {
-            return Ok(None);
-        };
-        match guarded("prepareRename", || {
-            navigation::prepare_rename(&self.state.workspace, &path, offset)
-        })? {
-            Ok(Some(range)) => Ok(Some(PrepareRenameResponse::Range(convert::file_range(
-                &file, range,
-            )))),
-            Ok(None) => Ok(None),
-            Err(navigation::RenameError(message)) => Err(Error::invalid_params(message)),
-        }
+        self.analyse("prepareRename", move |state| {
+            let Some((path, file, offset)) = at(state, &params) else {
+                return Ok(None);
+            };
+            match navigation::prepare_rename(&state.workspace, &path, offset) {
+                Ok(Some(range)) => Ok(Some(PrepareRenameResponse::Range(convert::file_range(
+                    &file, range,
+                )))),
+                Ok(None) => Ok(None),
+                Err(navigation::RenameError(message)) => Err(Error::invalid_params(message)),
+            }
+        })
+        .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        let Some((path, _, offset)) = self.at(&params.text_document_position).await else {
-            return Ok(None);
-        };
-        let new_name = params.new_name.trim().to_owned();
-        let edits = guarded("rename", || {
-            navigation::rename(&self.state.workspace, &path, offset, &new_name)
-        })?
-        .map_err(|navigation::RenameError(message)| Error::invalid_params(message))?;
-        let mut changes: std::collections::HashMap<Url, Vec<TextEdit>> =
-            std::collections::HashMap::new();
-        for (location, text) in edits {
-            if let Some(lsp_location) = self.state.location(&location.path, location.range) {
-                changes.entry(lsp_location.uri).or_default().push(TextEdit {
-                    range: lsp_location.range,
-                    new_text: text,
-                });
+        self.analyse("rename", move |state| {
+            let Some((path, _, offset)) = at(state, &params.text_document_position) else {
+                return Ok(None);
+            };
+            let new_name = params.new_name.trim().to_owned();
+            let edits = navigation::rename(&state.workspace, &path, offset, &new_name)
+                .map_err(|navigation::RenameError(message)| Error::invalid_params(message))?;
+            let mut changes: std::collections::HashMap<Url, Vec<TextEdit>> =
+                std::collections::HashMap::new();
+            for (location, text) in edits {
+                if let Some(lsp_location) = state.location(&location.path, location.range) {
+                    changes.entry(lsp_location.uri).or_default().push(TextEdit {
+                        range: lsp_location.range,
+                        new_text: text,
+                    });
+                }
             }
-        }
-        Ok(Some(WorkspaceEdit {
-            changes: Some(changes),
-            ..Default::default()
-        }))
+            Ok(Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            }))
+        })
+        .await?
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let Some((path, file, offset)) = self.at(&params.text_document_position_params).await
-        else {
-            return Ok(None);
-        };
-        let workspace = &self.state.workspace;
-        let (journey, language) = guarded("hover", || {
-            (
-                crate::journeys::journey_hover(workspace, &path, offset),
-                crate::ide::hover(workspace, &path, offset),
-            )
-        })?;
-        // Both can speak about one spot (a claim in a journey's profile): show both.
-        let (range, markdown) = match (journey, language) {
-            (Some((range, flow)), Some(docs)) => (
-                docs.range.cover(range),
-                format!("{}\n\n---\n\n{flow}", docs.markdown),
-            ),
-            (Some((range, flow)), None) => (range, flow),
-            (None, Some(docs)) => (docs.range, docs.markdown),
-            (None, None) => return Ok(None),
-        };
-        Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: markdown,
-            }),
-            range: Some(convert::file_range(&file, range)),
-        }))
+        self.analyse("hover", move |state| {
+            let (path, file, offset) = at(state, &params.text_document_position_params)?;
+            let workspace = &state.workspace;
+            let journey = crate::journeys::journey_hover(workspace, &path, offset);
+            let language = crate::ide::hover(workspace, &path, offset);
+            // Both can speak about one spot (a claim in a journey's profile): show both.
+            let (range, markdown) = match (journey, language) {
+                (Some((range, flow)), Some(docs)) => (
+                    docs.range.cover(range),
+                    format!("{}\n\n---\n\n{flow}", docs.markdown),
+                ),
+                (Some((range, flow)), None) => (range, flow),
+                (None, Some(docs)) => (docs.range, docs.markdown),
+                (None, None) => return None,
+            };
+            Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: markdown,
+                }),
+                range: Some(convert::file_range(&file, range)),
+            })
+        })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let Some((path, file, offset)) = self.at(&params.text_document_position).await else {
-            return Ok(None);
-        };
-        let proposals = guarded("completion", || {
-            crate::ide::completion(&self.state.workspace, &path, offset)
-        })?;
-        if proposals.is_empty() {
-            return Ok(None);
-        }
-        let items = proposals
-            .into_iter()
-            .map(|p| convert::completion(&file, p))
-            .collect();
-        Ok(Some(CompletionResponse::List(CompletionList {
-            is_incomplete: false,
-            items,
-        })))
+        self.analyse("completion", move |state| {
+            let (path, file, offset) = at(state, &params.text_document_position)?;
+            let proposals = crate::ide::completion(&state.workspace, &path, offset);
+            if proposals.is_empty() {
+                return None;
+            }
+            let items = proposals
+                .into_iter()
+                .map(|p| convert::completion(&file, p))
+                .collect();
+            Some(CompletionResponse::List(CompletionList {
+                is_incomplete: false,
+                items,
+            }))
+        })
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some((path, file)) = self.file(&params.text_document.uri).await else {
-            return Ok(None);
-        };
-        let outline = guarded("documentSymbol", || {
-            navigation::outline(&self.state.workspace, &path)
-        })?;
-        if outline.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(DocumentSymbolResponse::Nested(
-            outline.iter().map(|n| convert::outline(&file, n)).collect(),
-        )))
+        self.analyse("documentSymbol", move |state| {
+            let (path, file) = file(state, &params.text_document.uri)?;
+            let outline = navigation::outline(&state.workspace, &path);
+            if outline.is_empty() {
+                return None;
+            }
+            Some(DocumentSymbolResponse::Nested(
+                outline.iter().map(|n| convert::outline(&file, n)).collect(),
+            ))
+        })
+        .await
     }
 
     #[allow(deprecated)]
@@ -447,27 +442,27 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<Vec<SymbolInformation>>> {
-        self.caught_up().await;
-        self.state.sync_all_open();
-        let found = guarded("workspace/symbol", || {
-            navigation::workspace_symbols(&self.state.workspace, &params.query, 256)
-        })?;
-        let symbols: Vec<SymbolInformation> = found
-            .into_iter()
-            .filter_map(|s| {
-                Some(SymbolInformation {
-                    name: s.name,
-                    kind: convert::symbol_kind(s.kind),
-                    tags: None,
-                    deprecated: None,
-                    location: self.state.location(&s.location.path, s.location.range)?,
-                    container_name: Some(match s.container {
-                        Some(policy) => format!("{} in {policy}", s.kind.element_name()),
-                        None => s.kind.element_name().to_owned(),
-                    }),
+        self.analyse("workspace/symbol", move |state| {
+            state.sync_all_open();
+            let found = navigation::workspace_symbols(&state.workspace, &params.query, 256);
+            let symbols: Vec<SymbolInformation> = found
+                .into_iter()
+                .filter_map(|s| {
+                    Some(SymbolInformation {
+                        name: s.name,
+                        kind: convert::symbol_kind(s.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: state.location(&s.location.path, s.location.range)?,
+                        container_name: Some(match s.container {
+                            Some(policy) => format!("{} in {policy}", s.kind.element_name()),
+                            None => s.kind.element_name().to_owned(),
+                        }),
+                    })
                 })
-            })
-            .collect();
-        Ok(Some(symbols))
+                .collect();
+            Some(symbols)
+        })
+        .await
     }
 }

@@ -1,8 +1,9 @@
-//! The server's live state: open documents (their text wins over the disk), edits applied
-//! strictly in version order, the workspace index, settings, and the diagnostics worker that
-//! coalesces bursts of keystrokes and publishes only what changed.
+//! The server's live state: open documents (their text wins over the disk), the workspace
+//! index, settings, and the diagnostics worker that coalesces bursts of keystrokes and
+//! publishes only what changed. Changes arrive here one at a time, in the order the client
+//! sent them (see `order`); a document's version only tags what is published.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -16,16 +17,18 @@ use tower_lsp::Client;
 
 use super::convert;
 use crate::diagnostics::file_diagnostics;
-use crate::files::{decode, read_regular, xml_files};
+use crate::files::{decode, read_if_policy, xml_files};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
 
 /// An open document as the editor has it.
 struct Document {
+    /// The client's version: it tags the diagnostics published for this text, nothing more
+    /// (clients may skip or repeat numbers).
     version: i32,
+    /// Ours, bumped by every open and change: what the index is compared with.
+    revision: u64,
     text: String,
-    /// Changes that arrived ahead of their turn, by version.
-    pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
 }
 
 /// Work for the diagnostics worker.
@@ -45,10 +48,16 @@ struct Settings {
 
 pub struct State {
     client: Client,
+    runtime: tokio::runtime::Handle,
     pub workspace: Workspace,
     documents: DashMap<PathBuf, Document>,
-    /// The document version each open file was last indexed at.
-    indexed: DashMap<PathBuf, i32>,
+    /// Files on disk that are neither UTF-8 nor UTF-16 with a BOM, with why.
+    undecodable: DashMap<PathBuf, String>,
+    /// The document revision each open file was last indexed at.
+    indexed: DashMap<PathBuf, u64>,
+    revisions: std::sync::atomic::AtomicU64,
+    /// Held by a scan: two scans at once would each undo the other's base files.
+    scanning: tokio::sync::Mutex<()>,
     /// Replaced versions of edited files, freed once the worker has published.
     retired: Mutex<Vec<Arc<FileData>>>,
     /// What was last published per file, to publish only changes.
@@ -64,18 +73,18 @@ pub struct State {
     scanned: tokio::sync::watch::Sender<bool>,
 }
 
-/// The longest a change waits for an earlier version that never comes (a client that skips
-/// version numbers) before it is applied anyway.
-const GAP_WAIT: Duration = Duration::from_millis(200);
-
 impl State {
     pub fn new(client: Client) -> Arc<State> {
         let (jobs, receiver) = mpsc::unbounded_channel();
         let state = Arc::new(State {
             client,
+            runtime: tokio::runtime::Handle::current(),
             workspace: Workspace::new(),
             documents: DashMap::new(),
+            undecodable: DashMap::new(),
             indexed: DashMap::new(),
+            revisions: std::sync::atomic::AtomicU64::new(0),
+            scanning: tokio::sync::Mutex::new(()),
             published: DashMap::new(),
             retired: Mutex::new(Vec::new()),
             roots: RwLock::new(Vec::new()),
@@ -96,7 +105,9 @@ impl State {
     fn log(&self, message: String) {
         eprintln!("b2c-lsp: {message}");
         let client = self.client.clone();
-        tokio::spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
+        // Through the runtime's handle: diagnostics are computed on plain threads too.
+        self.runtime
+            .spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
     }
 
     fn verbose(&self) -> bool {
@@ -206,6 +217,7 @@ impl State {
 
     /// Indexes every policy file under the roots and base locations, then publishes.
     pub async fn scan(self: Arc<Self>) {
+        let _one_at_a_time = self.scanning.lock().await;
         let state = Arc::clone(&self);
         let loaded = tokio::task::spawn_blocking(move || state.scan_blocking())
             .await
@@ -254,12 +266,40 @@ impl State {
             }
         }
         let loaded = in_parallel(wanted, |(file, base_only)| {
-            let text = std::fs::read(&file).ok().and_then(|b| decode(b).ok())?;
-            Some(FileData::new(file, Arc::from(text), base_only))
+            let bytes = match read_if_policy(&file) {
+                Ok(bytes) => bytes?,
+                Err(e) => {
+                    eprintln!("b2c-lsp: cannot read {}: {e}", file.display());
+                    return None;
+                }
+            };
+            match decode(bytes) {
+                Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
+                // Not reported on, as undecodable, but kept as an ancestor from its text as
+                // best it reads, so that the policies based on it still find their base.
+                Err(e) => Some(Err((
+                    FileData::new(file, Arc::from(e.lossy), true),
+                    (!base_only).then_some(e.message),
+                ))),
+            }
         });
         let mut count = 0;
         let mut new_bases = BTreeSet::new();
+        let mut undecodable = Vec::new();
         for data in loaded.into_iter().flatten() {
+            let data = match data {
+                Ok(data) => data,
+                Err((data, message)) => {
+                    // Said so in the editor, as `check` does, instead of leaving it out.
+                    if let (Some(message), false) =
+                        (message, self.documents.contains_key(&data.path))
+                    {
+                        self.undecodable.insert(data.path.clone(), message);
+                        undecodable.push(data.path.clone());
+                    }
+                    data
+                }
+            };
             // A file opened while the scan read it: the editor's text wins over the disk's.
             if self.documents.contains_key(&data.path) {
                 continue;
@@ -280,11 +320,12 @@ impl State {
         }
         // Base files no longer under any base location leave the workspace.
         if let Ok(mut loaded) = self.loaded_bases.lock() {
-            for old in loaded.difference(&new_bases) {
-                if !seen.contains(old) && !self.documents.contains_key(old) {
-                    self.workspace.remove_file(old);
-                }
-            }
+            let gone: Vec<PathBuf> = loaded
+                .difference(&new_bases)
+                .filter(|old| !seen.contains(*old) && !self.documents.contains_key(*old))
+                .cloned()
+                .collect();
+            self.workspace.remove_files(&gone);
             *loaded = new_bases;
         }
         self.log(format!(
@@ -293,30 +334,39 @@ impl State {
             bases.len(),
             started.elapsed().as_millis()
         ));
-        self.workspace.reported_paths()
+        let mut reported = self.workspace.reported_paths();
+        reported.extend(undecodable);
+        reported
     }
 
+    fn next_revision(&self) -> u64 {
+        self.revisions.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Opens a document, or replaces the text of one already open (a second didOpen).
     pub fn open(&self, path: PathBuf, version: i32, text: String) {
+        let revision = self.next_revision();
         self.documents.insert(
             path.clone(),
             Document {
                 version,
+                revision,
                 text,
-                pending: BTreeMap::new(),
             },
         );
         let _ = self.jobs.send(Job::Reindex(path));
     }
 
-    /// Applies a didChange in version order: a change that arrives early waits for the ones
-    /// before it (tower-lsp may hand notifications over concurrently).
+    /// Applies a didChange. Changes come here in the order the client sent them, so they are
+    /// applied as they come, whatever their version numbers.
     pub fn change(
-        self: &Arc<Self>,
+        &self,
         path: PathBuf,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
     ) {
-        let applied = {
+        let revision = self.next_revision();
+        {
             let Some(mut doc) = self.documents.get_mut(&path) else {
                 self.log(format!(
                     "ignoring a change to {}, which is not open",
@@ -324,32 +374,13 @@ impl State {
                 ));
                 return;
             };
-            if version <= doc.version {
-                self.log(format!(
-                    "ignoring a stale change (version {version}) to {}",
-                    path.display()
-                ));
-                return;
+            for change in changes {
+                apply_change(&mut doc.text, change);
             }
-            doc.pending.insert(version, changes);
-            apply_ready(&mut doc, false)
-        };
-        if applied {
-            let _ = self.jobs.send(Job::Reindex(path));
-        } else {
-            // A gap: wait a little for the missing version, then apply what is there.
-            let state = Arc::clone(self);
-            tokio::spawn(async move {
-                tokio::time::sleep(GAP_WAIT).await;
-                let applied = match state.documents.get_mut(&path) {
-                    Some(mut doc) => apply_ready(&mut doc, true),
-                    None => false,
-                };
-                if applied {
-                    let _ = state.jobs.send(Job::Reindex(path));
-                }
-            });
+            doc.version = version;
+            doc.revision = revision;
         }
+        let _ = self.jobs.send(Job::Reindex(path));
     }
 
     pub fn close(&self, path: &Path) {
@@ -395,9 +426,33 @@ impl State {
             .map(|r| r.iter().any(|root| path.starts_with(root)))
             .unwrap_or(false);
         let known = self.workspace.file(&path).is_some();
-        match read_regular(&path).ok().and_then(|b| decode(b).ok()) {
+        // A file that is not (or no longer) a policy decodes to an empty text: it leaves.
+        let decoded = read_if_policy(&path)
+            .ok()
+            .map(|bytes| bytes.map_or_else(|| Ok(String::new()), decode));
+        // An undecodable file is indexed as an ancestor only; fixed, it is reported on again.
+        let was_undecodable = self.undecodable.remove(&path).is_some();
+        let base_only = !was_undecodable && self.workspace.file(&path).is_some_and(|f| f.base_only);
+        let decoded = match decoded {
+            Some(Err(e)) => {
+                if in_roots && !base_only {
+                    // Said so in the editor, as `check` does, instead of leaving it out.
+                    self.undecodable.insert(path.clone(), e.message);
+                }
+                let affected = self
+                    .workspace
+                    .set_file(path.clone(), Arc::from(e.lossy), true);
+                for p in affected {
+                    let _ = self.jobs.send(Job::Diagnose(p));
+                }
+                let _ = self.jobs.send(Job::Diagnose(path));
+                return;
+            }
+            Some(Ok(text)) => Some(text),
+            None => None,
+        };
+        match decoded {
             Some(text) if in_roots || known => {
-                let base_only = self.workspace.file(&path).is_some_and(|f| f.base_only);
                 let affected = self
                     .workspace
                     .set_file(path.clone(), Arc::from(text), base_only);
@@ -416,24 +471,24 @@ impl State {
     /// Brings the index up to date with an open document's text. Returns the files whose
     /// diagnostics the re-index may have changed (empty when it was already current).
     pub fn sync(&self, path: &Path) -> Vec<PathBuf> {
-        let Some(version) = self.documents.get(path).map(|d| d.version) else {
+        let Some(revision) = self.documents.get(path).map(|d| d.revision) else {
             return Vec::new();
         };
-        if self.indexed.get(path).is_some_and(|v| *v == version) {
+        if self.indexed.get(path).is_some_and(|r| *r == revision) {
             return Vec::new();
         }
-        // One copy of the text, straight into the index; the version is the one copied.
-        let Some((version, text)) = self
+        // One copy of the text, straight into the index; the revision is the one copied.
+        let Some((revision, text)) = self
             .documents
             .get(path)
-            .map(|d| (d.version, Arc::<str>::from(d.text.as_str())))
+            .map(|d| (d.revision, Arc::<str>::from(d.text.as_str())))
         else {
             return Vec::new();
         };
         // The replaced version is freed later, off the path from keystroke to diagnostics.
         let replaced = self.workspace.file(path);
         let affected = self.workspace.set_file(path.to_owned(), text, false);
-        self.indexed.insert(path.to_owned(), version);
+        self.indexed.insert(path.to_owned(), revision);
         if let (Some(replaced), Ok(mut retired)) = (replaced, self.retired.lock()) {
             retired.push(replaced);
         }
@@ -461,23 +516,39 @@ impl State {
         self.shutting_down.store(true, Ordering::SeqCst);
     }
 
-    /// Computes a file's diagnostics and publishes them when they differ from the last ones.
-    async fn publish(&self, path: &Path) {
-        let Some(file) = self.workspace.file(path) else {
-            return;
-        };
-        if file.base_only {
-            return;
-        }
+    /// Computes a file's diagnostics; returns them when they differ from the last ones
+    /// published (which they then become). Runs off the async runtime, for many files at
+    /// once on all cores.
+    fn diagnose(&self, path: &Path) -> Option<Publish> {
         let version = match self.documents.get(path) {
             Some(doc) => {
                 // Stale: a newer text is waiting to be indexed; its own job will publish.
-                if self.indexed.get(path).map(|v| *v) != Some(doc.version) {
-                    return;
+                if self.indexed.get(path).map(|r| *r) != Some(doc.revision) {
+                    return None;
                 }
                 Some(doc.version)
             }
             None => None,
+        };
+        // Not (or no longer) a policy: what was published for it is cleared, unless it could
+        // not be decoded.
+        let Some(file) = self.workspace.file(path).filter(|f| !f.base_only) else {
+            let shown: Vec<lsp::Diagnostic> = match self.undecodable.get(path) {
+                Some(message) if version.is_none() => vec![not_utf8(&message)],
+                _ => Vec::new(),
+            };
+            let before = match shown.is_empty() {
+                true => self.published.remove(path).map(|(_, old)| old),
+                false => self.published.insert(path.to_owned(), shown.clone()),
+            };
+            if before.unwrap_or_default() == shown {
+                return None;
+            }
+            return Some(Publish {
+                uri: convert::url_of(path)?,
+                diagnostics: shown,
+                version,
+            });
         };
         let started = std::time::Instant::now();
         let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -490,7 +561,7 @@ impl State {
                     "internal error while checking {}; its diagnostics are not updated",
                     path.display()
                 ));
-                return;
+                return None;
             }
         };
         let converted: Vec<lsp::Diagnostic> = diagnostics
@@ -513,7 +584,7 @@ impl State {
             .get(path)
             .is_some_and(|old| *old == converted)
         {
-            return;
+            return None;
         }
         self.published.insert(path.to_owned(), converted.clone());
         if self.verbose() {
@@ -524,32 +595,31 @@ impl State {
                 started.elapsed()
             ));
         }
-        if let Some(uri) = convert::url_of(path) {
-            self.client
-                .publish_diagnostics(uri, converted, version)
-                .await;
-        }
+        Some(Publish {
+            uri: convert::url_of(path)?,
+            diagnostics: converted,
+            version,
+        })
     }
 }
 
-/// Applies the pending changes that are next in line; with `force`, applies all pending ones
-/// in version order even across a gap. Returns whether anything was applied.
-fn apply_ready(doc: &mut Document, force: bool) -> bool {
-    let mut applied = false;
-    while let Some((&version, _)) = doc.pending.iter().next() {
-        if !force && version != doc.version + 1 {
-            break;
-        }
-        let Some(changes) = doc.pending.remove(&version) else {
-            break;
-        };
-        for change in changes {
-            apply_change(&mut doc.text, change);
-        }
-        doc.version = version;
-        applied = true;
+/// Diagnostics to publish for one file.
+struct Publish {
+    uri: lsp::Url,
+    diagnostics: Vec<lsp::Diagnostic>,
+    version: Option<i32>,
+}
+
+/// The one diagnostic of a file that could not be decoded (the code `check` reports too).
+fn not_utf8(message: &str) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String("not-utf8".to_owned())),
+        source: Some("b2c-lsp".to_owned()),
+        message: message.to_owned(),
+        ..Default::default()
     }
-    applied
 }
 
 /// Applies one content change; ranges out of bounds are clamped, never a panic.
@@ -565,6 +635,9 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
         }
     }
 }
+
+/// How many files are diagnosed between two looks at the queue for newer edits.
+const BATCH: usize = 128;
 
 /// Coalesces queued jobs into batches: a burst of keystrokes becomes one re-index and one
 /// round of diagnostics, and work made stale by a newer edit is dropped.
@@ -620,7 +693,9 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
             diagnose.insert(path);
             diagnose.extend(affected);
         }
-        // The edited files first: that is what the user is looking at.
+        // The edited files first, alone, since that is what the user is looking at; the
+        // others in batches spread over all cores.
+        let edited = changed.len();
         let mut order: Vec<PathBuf> = diagnose
             .iter()
             .filter(|p| changed.contains_key(*p))
@@ -632,11 +707,35 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
                 .filter(|p| !changed.contains_key(*p))
                 .cloned(),
         );
-        for (i, path) in order.iter().enumerate() {
-            state.publish(path).await;
+        let mut start = 0;
+        while start < order.len() {
+            let size = if start == 0 && edited > 0 {
+                edited
+            } else {
+                BATCH
+            };
+            let end = (start + size).min(order.len());
+            let batch = order[start..end].to_vec();
+            let ready: Vec<Option<Publish>> = if batch.len() <= 2 {
+                batch.iter().map(|path| state.diagnose(path)).collect()
+            } else {
+                let on_pool = Arc::clone(&state);
+                tokio::task::spawn_blocking(move || {
+                    in_parallel(batch, |path| on_pool.diagnose(&path))
+                })
+                .await
+                .unwrap_or_default()
+            };
+            for publish in ready.into_iter().flatten() {
+                state
+                    .client
+                    .publish_diagnostics(publish.uri, publish.diagnostics, publish.version)
+                    .await;
+            }
+            start = end;
             // A newer edit arrived: drop to the top to coalesce it with what is left.
             if !jobs.is_empty() {
-                queue.extend(order[i + 1..].iter().cloned().map(Job::Diagnose));
+                queue.extend(order[start..].iter().cloned().map(Job::Diagnose));
                 break;
             }
         }

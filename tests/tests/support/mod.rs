@@ -12,11 +12,16 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 /// The `b2c-lsp` binary of this checkout, brought up to date first: testing this package
-/// alone would otherwise run whatever binary an earlier build left behind.
+/// alone would otherwise run whatever binary an earlier build left behind. `B2C_TEST_BINARY`
+/// names another build to run the tests against (to see a regression test fail on the code
+/// before its fix).
 pub fn binary() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {
+            if let Some(other) = std::env::var_os("B2C_TEST_BINARY") {
+                return PathBuf::from(other);
+            }
             let exe = std::env::current_exe().expect("test executable path");
             let dir = exe
                 .parent()
@@ -205,6 +210,14 @@ impl Session {
 
     /// The whole response message to request `id`.
     pub fn response(&mut self, id: i64) -> Value {
+        // Responses may come in any order; one that came early waits in the backlog.
+        let early = self
+            .backlog
+            .iter()
+            .position(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none());
+        if let Some(i) = early {
+            return self.backlog.remove(i);
+        }
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let message = self
@@ -313,6 +326,11 @@ impl Session {
     /// Shuts down and exits; returns the process's exit status code.
     pub fn shutdown(mut self) -> Option<i32> {
         self.request("shutdown", Value::Null);
+        self.exit()
+    }
+
+    /// Sends `exit` (with or without a `shutdown` before it); returns the exit status code.
+    pub fn exit(mut self) -> Option<i32> {
         self.notify("exit", Value::Null);
         drop(self.stdin.take());
         let deadline = Instant::now() + Duration::from_secs(10);
