@@ -125,6 +125,65 @@ pub fn check(
     format: Format,
     out: &mut impl Write,
 ) -> Result<i32, UsageError> {
+    check_environment(paths, bases, None, format, out)
+}
+
+/// The policies of the workspace as environment `name` of their `appsettings.json` will have
+/// them: each file's text with its `{Settings:...}` placeholders replaced (see `b2c-lsp
+/// build`), and, per file, how to map positions back to its source. A file that no
+/// `appsettings.json` governs is kept as it is.
+fn apply_environment(
+    workspace: &crate::index::Workspace,
+    name: &str,
+) -> Result<HashMap<PathBuf, (Arc<str>, crate::environments::Substituted)>, UsageError> {
+    let mut sources = HashMap::new();
+    for path in workspace.all_paths() {
+        let Some(file) = workspace.file(&path) else {
+            continue;
+        };
+        let Some(settings_path) = path
+            .parent()
+            .and_then(crate::environments::find_appsettings)
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&settings_path)
+            .map_err(|e| UsageError(format!("{}: cannot read: {e}", settings_path.display())))?;
+        let settings = crate::environments::AppSettings::parse(&text)
+            .map_err(|e| UsageError(format!("{}: {e}", settings_path.display())))?;
+        let Some(environment) = settings.environment(name) else {
+            return Err(UsageError(format!(
+                "no environment \"{name}\" in {}",
+                settings_path.display()
+            )));
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let substituted = crate::environments::substitute(&file.text, environment, &file_name);
+        if substituted.edits.is_empty() {
+            continue;
+        }
+        workspace.set_file(
+            path.clone(),
+            Arc::from(substituted.text.as_str()),
+            file.base_only,
+        );
+        sources.insert(path, (Arc::clone(&file.text), substituted));
+    }
+    Ok(sources)
+}
+
+/// Runs `check`, with `environment` (a name of `appsettings.json`) checking the policies as
+/// that environment will have them; positions stay those of the source files.
+pub fn check_environment(
+    paths: &[PathBuf],
+    bases: &[PathBuf],
+    environment: Option<&str>,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<i32, UsageError> {
     if paths.is_empty() {
         return Err(UsageError(
             "check needs at least one file or folder".to_owned(),
@@ -154,6 +213,10 @@ pub fn check(
             message: message.clone(),
         });
     }
+    let sources = match environment {
+        Some(name) => apply_environment(&workspace, name)?,
+        None => HashMap::new(),
+    };
     // Work out the chains once, before the threads share them.
     let _ = workspace.chain(Path::new(""));
     let reported = workspace.reported_paths();
@@ -162,10 +225,30 @@ pub fn check(
         let Some(file) = workspace.file(&path) else {
             return Vec::new();
         };
-        file_diagnostics(&workspace, &path)
-            .iter()
-            .map(|d| finding(&display[&path], &file.text, file.line_index(), d))
-            .collect::<Vec<Finding>>()
+        let diagnostics = file_diagnostics(&workspace, &path);
+        match sources.get(&path) {
+            // Findings on the environment's text, placed in the source file.
+            Some((source, substituted)) => {
+                let index = LineIndex::new(source);
+                diagnostics
+                    .iter()
+                    .map(|d| {
+                        let mut placed = d.clone();
+                        placed.range = TextRange::new(
+                            substituted.source_offset(d.range.start()),
+                            substituted
+                                .source_offset(d.range.end())
+                                .max(substituted.source_offset(d.range.start())),
+                        );
+                        finding(&display[&path], source, &index, &placed)
+                    })
+                    .collect::<Vec<Finding>>()
+            }
+            None => diagnostics
+                .iter()
+                .map(|d| finding(&display[&path], &file.text, file.line_index(), d))
+                .collect::<Vec<Finding>>(),
+        }
     });
     findings.extend(per_file.into_iter().flatten());
     // Freeing thousands of trees takes a sizeable part of a cold check. A process that is

@@ -40,6 +40,8 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
         let Ok(entries) = fs::read_dir(&folder) else {
             continue;
         };
+        let mut subfolders = Vec::new();
+        let mut builds_environments = false;
         for entry in entries.flatten() {
             let name = entry.file_name();
             // Dependency and VCS folders never hold the user's policies.
@@ -51,6 +53,9 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            if shown == crate::environments::APPSETTINGS {
+                builds_environments = true;
+            }
             if kind.is_symlink() {
                 let Ok(target) = fs::metadata(&path) else {
                     continue;
@@ -65,7 +70,7 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
                     .map(|relative| root.join(relative));
                 if target.is_dir() {
                     if let Some(inside) = inside {
-                        stack.push((inside, target_real));
+                        subfolders.push((name.clone(), inside, target_real));
                     }
                 } else if target.is_file() && is_xml(&path) {
                     match inside {
@@ -74,15 +79,38 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
                     }
                 }
             } else if kind.is_dir() {
-                stack.push((path, real.join(&name)));
+                let real = real.join(&name);
+                subfolders.push((name, path, real));
             } else if kind.is_file() && is_xml(&path) {
                 out.push(path);
             }
         }
+        // The folder where `b2c-lsp build` (or the official build) writes each environment's
+        // copy is output, not source: indexing it would claim every PolicyId twice.
+        let built = builds_environments
+            .then(|| environments_folder(&folder))
+            .flatten();
+        stack.extend(
+            subfolders
+                .into_iter()
+                .filter(|(name, _, _)| built.as_deref() != Some(name.as_os_str()))
+                .map(|(_, path, real)| (path, real)),
+        );
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// The name of the environments output folder of the `appsettings.json` in `folder`.
+fn environments_folder(folder: &Path) -> Option<std::ffi::OsString> {
+    let text = fs::read_to_string(folder.join(crate::environments::APPSETTINGS)).ok()?;
+    // A malformed file still names the default folder: it is output either way.
+    let name = crate::environments::AppSettings::parse(&text)
+        .map(|s| s.environments_folder)
+        .unwrap_or_else(|_| "Environments".to_owned());
+    let name = Path::new(name.trim()).components().next()?;
+    Some(name.as_os_str().to_owned())
 }
 
 /// The largest file read. B2C takes policy files of a few megabytes at most; a larger `.xml`

@@ -40,6 +40,10 @@ enum Command {
         /// An extra folder of base policies: its files complete chains but are not reported on.
         #[arg(long = "base", value_name = "DIR")]
         bases: Vec<PathBuf>,
+        /// Check the policies as this environment of their appsettings.json will have them
+        /// ({Settings:...} placeholders replaced, as `build` does); positions stay the sources'.
+        #[arg(long = "env", value_name = "NAME")]
+        environment: Option<String>,
         /// Files or folders to check (folders are searched recursively for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -118,8 +122,9 @@ fn main() -> ExitCode {
         Some(Command::Check {
             format,
             bases,
+            environment,
             paths,
-        }) => cli::check(&paths, &bases, format, &mut out),
+        }) => cli::check_environment(&paths, &bases, environment.as_deref(), format, &mut out),
         Some(Command::Parse { file }) => cli::parse(&file, &mut out),
         Some(Command::Build {
             environments,

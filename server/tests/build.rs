@@ -172,3 +172,60 @@ fn unusable_input_is_a_clear_error() {
     assert!(absent.0.contains("cannot read it"), "{}", absent.0);
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// `check --env NAME` judges the policies as that environment will have them, and reports at
+/// the placeholder's place in the source file; the built environments are never input.
+#[test]
+fn check_for_an_environment_reports_in_the_source() {
+    let folder = scratch("check");
+    let policy = r#"<?xml version="1.0" encoding="utf-8"?>
+<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="{Settings:Tenant}" PolicyId="B2C_1A_Typed" PublicPolicyUri="http://x/B2C_1A_Typed">
+  <BuildingBlocks>
+    <ClaimsSchema>
+      <ClaimType Id="greeting">
+        <DisplayName>greeting</DisplayName>
+        <DataType>{Settings:Greeting}</DataType>
+      </ClaimType>
+    </ClaimsSchema>
+  </BuildingBlocks>
+</TrustFrameworkPolicy>
+"#;
+    std::fs::write(folder.join("Typed.xml"), policy).expect("write");
+    let run = |environment: Option<&str>| {
+        let mut out = Vec::new();
+        let code = b2c_lsp::cli::check_environment(
+            std::slice::from_ref(&folder),
+            &[],
+            environment,
+            b2c_lsp::cli::Format::Text,
+            &mut out,
+        )
+        .expect("check runs");
+        (code, String::from_utf8(out).expect("utf-8"))
+    };
+    // As written, the placeholder is not judged.
+    let (_, plain) = run(None);
+    assert!(!plain.contains("Typed.xml:7"), "{plain}");
+    // In Test, the DataType is "Grüße & ..." (an error at the placeholder's line and column);
+    // in Production it is "Welcome": as wrong, reported at the same place.
+    let (code, test) = run(Some("Test"));
+    assert_eq!(code, 1, "{test}");
+    assert!(
+        test.contains("Typed.xml:7:19: error[invalid-element-value]"),
+        "{test}"
+    );
+    // Building first changes nothing: the environments folder is output, not input.
+    build(&request(&folder), &mut Vec::new()).expect("build runs");
+    let (_, again) = run(Some("Test"));
+    assert_eq!(again, test);
+    let missing = b2c_lsp::cli::check_environment(
+        std::slice::from_ref(&folder),
+        &[],
+        Some("Staging"),
+        b2c_lsp::cli::Format::Text,
+        &mut Vec::new(),
+    )
+    .expect_err("no such environment");
+    assert!(missing.0.contains("no environment \"Staging\""));
+    let _ = std::fs::remove_dir_all(&folder);
+}
