@@ -11,6 +11,7 @@ use syntax::{LineIndex, TextRange};
 use crate::diagnostics::{file_diagnostics, Diagnostic, DiagnosticCode, Severity};
 use crate::files::{decode, read_if_policy, xml_files};
 use crate::index::{FileData, Workspace};
+use crate::journeys::{journeys_json, render};
 use crate::parallel::in_parallel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -522,4 +523,79 @@ pub fn parse(path: &Path, out: &mut impl Write) -> Result<i32, UsageError> {
         );
     }
     Ok(if parse.errors().is_empty() { 0 } else { 1 })
+}
+
+/// Output formats of `journeys` (the command line's names for [`crate::journeys::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JourneysFormat {
+    /// Steps, profiles and claims as indented text.
+    Text,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz DOT graph.
+    Dot,
+    /// The journey as JSON, for scripts.
+    Json,
+}
+
+impl From<JourneysFormat> for crate::journeys::Format {
+    fn from(format: JourneysFormat) -> Self {
+        match format {
+            JourneysFormat::Text => crate::journeys::Format::Text,
+            JourneysFormat::Mermaid => crate::journeys::Format::Mermaid,
+            JourneysFormat::Dot => crate::journeys::Format::Dot,
+            JourneysFormat::Json => crate::journeys::Format::Json,
+        }
+    }
+}
+
+/// Runs `journeys`: prints each relying party's effective journey. Returns the exit code
+/// (0, or 1 when no file has a relying party).
+pub fn journeys(
+    paths: &[PathBuf],
+    bases: &[PathBuf],
+    format: JourneysFormat,
+    out: &mut impl Write,
+) -> Result<i32, UsageError> {
+    if paths.is_empty() {
+        return Err(UsageError(
+            "journeys needs at least one file or folder".to_owned(),
+        ));
+    }
+    let (workspace, display, _) = load(paths, bases)?;
+    let mut shown = 0;
+    let mut json_items = Vec::new();
+    for path in workspace.reported_paths() {
+        let name = display
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| path.display().to_string());
+        match format {
+            JourneysFormat::Json => {
+                let value = journeys_json(&workspace, &path);
+                if !value["relyingParty"].is_null() {
+                    let mut value = value;
+                    value["file"] = serde_json::Value::String(name);
+                    json_items.push(value);
+                    shown += 1;
+                }
+            }
+            _ => {
+                if let Some(text) = render(&workspace, &path, &name, format.into()) {
+                    let _ = writeln!(out, "{text}");
+                    shown += 1;
+                }
+            }
+        }
+    }
+    if format == JourneysFormat::Json {
+        let text = serde_json::to_string_pretty(&serde_json::Value::Array(json_items))
+            .unwrap_or_else(|_| "[]".to_owned());
+        let _ = writeln!(out, "{text}");
+    }
+    if shown == 0 {
+        eprintln!("b2c-lsp: no relying party found under the given paths");
+        return Ok(1);
+    }
+    Ok(0)
 }

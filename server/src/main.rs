@@ -78,7 +78,7 @@ enum Command {
     Journeys {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: b2c_lsp::journeys::Format,
+        format: cli::JourneysFormat,
         /// An extra folder of base policies: its files complete chains but are not shown.
         #[arg(long = "base", value_name = "DIR")]
         bases: Vec<PathBuf>,
@@ -147,7 +147,7 @@ fn main() -> ExitCode {
             format,
             bases,
             paths,
-        }) => b2c_lsp::journeys::journeys_command(&paths, &bases, format, &mut out),
+        }) => cli::journeys(&paths, &bases, format, &mut out),
     };
     use std::io::Write;
     let _ = out.flush();

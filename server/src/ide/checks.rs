@@ -474,7 +474,7 @@ fn signature_mismatch(
         diagnostic = diagnostic.softened(crate::diagnostic::Severity::Warning);
     }
     for other in unexpected.iter().skip(1) {
-        diagnostic.related.push(crate::diagnostics::Related {
+        diagnostic.related.push(crate::diagnostic::Related {
             path: path.to_owned(),
             range: other.range,
             message: "also not taken by the method".to_owned(),

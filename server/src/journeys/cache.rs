@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use syntax::TextRange;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::index::summary::{ClaimUse, Located};
 use crate::index::{Chain, FileData, Workspace};
 

@@ -1,7 +1,6 @@
 //! Views of a relying party's effective journey: plain text, JSON (also the payload of the
-//! `b2c-lsp/journeys` request), Mermaid and Graphviz DOT, and the `journeys` command.
+//! `b2c-lsp/journeys` request), Mermaid and Graphviz DOT (the `journeys` command lives in `cli`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -13,7 +12,7 @@ use super::flow::{journey_flow, relying_party_bag, JourneyFlow, StepFlow};
 use super::model::Context;
 
 /// Output format of `b2c-lsp journeys`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Mermaid,
@@ -639,55 +638,4 @@ fn indent(text: &str) -> String {
         .map(|l| format!("  {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Runs `journeys`: prints each relying party's effective journey. Returns the exit code
-/// (0, or 1 when no file has a relying party).
-pub fn journeys_command(
-    paths: &[PathBuf],
-    bases: &[PathBuf],
-    format: Format,
-    out: &mut impl Write,
-) -> Result<i32, crate::cli::UsageError> {
-    if paths.is_empty() {
-        return Err(crate::cli::UsageError(
-            "journeys needs at least one file or folder".to_owned(),
-        ));
-    }
-    let (workspace, display, _) = crate::cli::load(paths, bases)?;
-    let mut shown = 0;
-    let mut json_items = Vec::new();
-    for path in workspace.reported_paths() {
-        let name = display
-            .get(&path)
-            .cloned()
-            .unwrap_or_else(|| path.display().to_string());
-        match format {
-            Format::Json => {
-                let value = journeys_json(&workspace, &path);
-                if !value["relyingParty"].is_null() {
-                    let mut value = value;
-                    value["file"] = Value::String(name);
-                    json_items.push(value);
-                    shown += 1;
-                }
-            }
-            _ => {
-                if let Some(text) = render(&workspace, &path, &name, format) {
-                    let _ = writeln!(out, "{text}");
-                    shown += 1;
-                }
-            }
-        }
-    }
-    if format == Format::Json {
-        let text = serde_json::to_string_pretty(&Value::Array(json_items))
-            .unwrap_or_else(|_| "[]".to_owned());
-        let _ = writeln!(out, "{text}");
-    }
-    if shown == 0 {
-        eprintln!("b2c-lsp: no relying party found under the given paths");
-        return Ok(1);
-    }
-    Ok(0)
 }
