@@ -141,12 +141,8 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                     && !(resolved_at_run_time(reference.site)
                         && workspace.defined_below(path, reference.kind, &reference.id))
                 {
-                    out.push(undefined(
-                        policy,
-                        reference.kind,
-                        &reference.id,
-                        reference.range,
-                        reference.site,
+                    out.push(undefined_with_suggestion(
+                        workspace, path, policy, reference,
                     ));
                 }
             }
@@ -170,12 +166,8 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                             "defined here",
                         ));
                     } else if chain.is_complete() {
-                        out.push(undefined(
-                            policy,
-                            reference.kind,
-                            &reference.id,
-                            reference.range,
-                            reference.site,
+                        out.push(undefined_with_suggestion(
+                            workspace, path, policy, reference,
                         ));
                     }
                 }
@@ -303,10 +295,69 @@ fn undefined(
         range,
         kind.undefined_code(),
         format!(
-            "policy \"{policy}\" refers to {} \"{id}\", but neither this policy nor any of its base policies defines it",
+            "{} \"{id}\" is not defined: neither policy \"{policy}\" nor its base policies define it",
             kind.element_name()
         ),
     )
+}
+
+/// The definition of `kind` in the chain of `path` whose id is nearest to `id` (ignoring
+/// case), when it is near enough to be a misspelling: a did-you-mean.
+fn nearest_definition(
+    workspace: &Workspace,
+    path: &Path,
+    kind: SymbolKind,
+    id: &str,
+) -> Option<(std::path::PathBuf, crate::index::Definition)> {
+    let wanted = id.trim().to_lowercase();
+    // Short ids tolerate one edit (a swap of two neighbours is one), longer ones up to a
+    // quarter of their length (at most 3).
+    let limit = (wanted.chars().count() / 4).clamp(1, 3);
+    let chain = workspace.chain(path);
+    let mut best: Option<(usize, std::path::PathBuf, crate::index::Definition)> = None;
+    for file_path in &chain.files {
+        let Some(file) = workspace.file(file_path) else {
+            continue;
+        };
+        for definition in file.summary.definitions.iter().filter(|d| d.kind == kind) {
+            let distance = strsim::osa_distance(&definition.id.to_lowercase(), &wanted);
+            if distance == 0 || distance > limit {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(d, _, _)| distance < *d) {
+                best = Some((distance, file_path.clone(), definition.clone()));
+            }
+        }
+    }
+    best.map(|(_, path, definition)| (path, definition))
+}
+
+/// An undefined reference, with a did-you-mean when a definition of the chain is spelt nearly
+/// the same: in the message and as a related location.
+fn undefined_with_suggestion(
+    workspace: &Workspace,
+    path: &Path,
+    policy: &str,
+    reference: &crate::index::Reference,
+) -> Diagnostic {
+    let diagnostic = undefined(
+        policy,
+        reference.kind,
+        &reference.id,
+        reference.range,
+        reference.site,
+    );
+    match nearest_definition(workspace, path, reference.kind, &reference.id) {
+        Some((found_in, definition)) => {
+            let mut diagnostic = diagnostic;
+            diagnostic.message = format!(
+                "{}; did you mean \"{}\"?",
+                diagnostic.message, definition.id
+            );
+            diagnostic.with_related(&found_in, definition.id_range, "the nearest definition")
+        }
+        None => diagnostic,
+    }
 }
 
 fn literal_that_names_a_claim(

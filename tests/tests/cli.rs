@@ -71,7 +71,7 @@ fn mixed(name: &str) -> Scratch {
     scratch
 }
 
-const UNDEFINED: &str = r#"policy "B2C_1A_C_Bad" refers to ClaimType "nope", but neither this policy nor any of its base policies defines it"#;
+const UNDEFINED: &str = r#"ClaimType "nope" is not defined: neither policy "B2C_1A_C_Bad" nor its base policies define it"#;
 const CASE: &str = r#""Email" differs in case from the ClaimType "email"; B2C matches ids ignoring case, but one spelling reads better"#;
 const MISSING: &str = r#"base policy "B2C_1A_C_Missing" is not in the workspace, so references into it are not checked; add the folder that holds it as a base location (`--base DIR`, or the `basePaths` setting)"#;
 
@@ -282,8 +282,8 @@ fn github_output() {
     assert_eq!(
         out.stdout,
         "::error file=odd%2Cdir%3Ax/Ext.xml,line=13,col=48,endLine=14,endColumn=2,\
-         title=undefined-claim-type::policy \"B2C_1A_C_Ext\" refers to ClaimType \
-         \"a%25b,c:d%0D%0Ae\", but neither this policy nor any of its base policies defines it\n\
+         title=undefined-claim-type::ClaimType \"a%25b,c:d%0D%0Ae\" is not defined: neither \
+         policy \"B2C_1A_C_Ext\" nor its base policies define it\n\
          1 error, 0 warnings, 0 other in 2 policy files\n"
     );
 }

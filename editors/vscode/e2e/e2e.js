@@ -114,7 +114,7 @@ async function main() {
     step = "see the loyaltyPoints diagnostic in the Problems panel";
     await command("View: Focus Problems");
     const problem = page.locator(".markers-panel .monaco-list-row", {
-      hasText: 'refers to ClaimType "loyaltyPoints"',
+      hasText: 'ClaimType "loyaltyPoints" is not defined',
     });
     await problem.first().waitFor();
     const problemText = await problem.first().innerText();
