@@ -599,3 +599,84 @@ pub fn journeys(
     }
     Ok(0)
 }
+
+/// Runs `fmt`: formats the policy files under `paths` in place, or with `check` only lists
+/// those that formatting would change. Returns 0, or 1 when a file would change (`check`) or
+/// could not be formatted (a syntax error: the file is left as it is, and the reason said).
+pub fn fmt(
+    paths: &[PathBuf],
+    check: bool,
+    options: syntax::format::FormatOptions,
+    out: &mut impl Write,
+) -> Result<i32, UsageError> {
+    if paths.is_empty() {
+        return Err(UsageError(
+            "fmt needs at least one file or folder".to_owned(),
+        ));
+    }
+    let mut files = Vec::new();
+    for root in paths {
+        if !root.exists() {
+            return Err(UsageError(format!(
+                "{}: no such file or folder",
+                root.display()
+            )));
+        }
+        files.extend(xml_files(root));
+    }
+    let mut code = 0;
+    let mut policies = 0;
+    for path in files {
+        let Ok(Some(bytes)) = read_if_policy(&path) else {
+            continue;
+        };
+        let Ok((text, encoding)) = crate::environments::decode(&bytes) else {
+            let _ = writeln!(
+                out,
+                "{}: not formatted: not UTF-8 or UTF-16 text",
+                path.display()
+            );
+            code = 1;
+            continue;
+        };
+        policies += 1;
+        match syntax::format::format(&text, options) {
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                if check {
+                    let _ = writeln!(out, "{}: would be reformatted", path.display());
+                    code = 1;
+                } else {
+                    std::fs::write(&path, crate::environments::encode(&formatted, encoding))
+                        .map_err(|e| {
+                            UsageError(format!("{}: cannot write: {e}", path.display()))
+                        })?;
+                    let _ = writeln!(out, "{}: formatted", path.display());
+                }
+            }
+            Err(why) => {
+                let at = why.at.map(|range| {
+                    let index = LineIndex::new(&text);
+                    let at = index.to_human(&text, range.start().into());
+                    format!(":{}:{}", at.line, at.col)
+                });
+                let _ = writeln!(
+                    out,
+                    "{}{}: not formatted: {}",
+                    path.display(),
+                    at.unwrap_or_default(),
+                    why.reason
+                );
+                code = 1;
+            }
+        }
+    }
+    if policies == 0 {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(UsageError(format!(
+            "no policy files in {}",
+            shown.join(", ")
+        )));
+    }
+    Ok(code)
+}

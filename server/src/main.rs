@@ -48,6 +48,25 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Format policy files in place: indent element-only content, change nothing else.
+    ///
+    /// Only whitespace between markup changes; comments, CDATA, attributes, text and line
+    /// endings are kept. A file with syntax errors is left as it is, with the reason. Exit
+    /// code: 0, or 1 when a file would change (--check) or could not be formatted.
+    Fmt {
+        /// Change nothing; list the files that formatting would change.
+        #[arg(long)]
+        check: bool,
+        /// Spaces per indentation level.
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        tab_size: u32,
+        /// Indent with one tab per level instead of spaces.
+        #[arg(long)]
+        tabs: bool,
+        /// Files or folders (folders are searched recursively for *.xml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Print the syntax tree of a file, one node or token per line.
     Parse { file: PathBuf },
     /// Write one copy of a policy folder per environment of its appsettings.json, with the
@@ -126,6 +145,20 @@ fn main() -> ExitCode {
             paths,
         }) => cli::check_environment(&paths, &bases, environment.as_deref(), format, &mut out),
         Some(Command::Parse { file }) => cli::parse(&file, &mut out),
+        Some(Command::Fmt {
+            check,
+            tab_size,
+            tabs,
+            paths,
+        }) => cli::fmt(
+            &paths,
+            check,
+            syntax::format::FormatOptions {
+                tab_size,
+                insert_spaces: !tabs,
+            },
+            &mut out,
+        ),
         Some(Command::Build {
             environments,
             out: out_dir,

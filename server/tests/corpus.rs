@@ -279,3 +279,46 @@ fn transformation_evidence_names_policies_that_use_the_method() {
         );
     }
 }
+
+/// The formatter on every policy of the corpus: formatting twice equals formatting once, and
+/// nothing but the whitespace between markup of element-only content changes.
+#[test]
+fn formatting_the_corpus_is_idempotent_and_keeps_everything_significant() {
+    let corpus = corpus_dir();
+    if !corpus.is_dir() {
+        eprintln!(
+            "{} is absent: the formatter is not proved on it",
+            corpus.display()
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    xml_files(&corpus, &mut files);
+    files.sort();
+    let options = syntax::format::FormatOptions::default();
+    let (mut formatted, mut changed) = (0, 0);
+    for path in &files {
+        let bytes = std::fs::read(path).expect("readable");
+        let Ok((text, _)) = b2c_lsp::environments::decode(&bytes) else {
+            continue;
+        };
+        let Ok(once) = syntax::format::format(&text, options) else {
+            continue;
+        };
+        formatted += 1;
+        changed += usize::from(once != text);
+        let twice = syntax::format::format(&once, options).expect("formatted text parses");
+        assert!(
+            twice == once,
+            "{}: formatting twice differs",
+            path.display()
+        );
+        assert!(
+            syntax::format::significant_tokens(&text) == syntax::format::significant_tokens(&once),
+            "{}: formatting changed more than whitespace",
+            path.display()
+        );
+    }
+    assert!(formatted > 400, "only {formatted} corpus files formatted");
+    eprintln!("formatter: {formatted} corpus files, {changed} reindented");
+}

@@ -8,6 +8,7 @@
 pub mod ast;
 mod builder;
 mod entity;
+pub mod format;
 mod kind;
 mod lexer;
 mod line_index;
