@@ -8,6 +8,7 @@
 mod checks;
 mod completion;
 mod context;
+pub mod editing;
 mod hover;
 mod settings;
 

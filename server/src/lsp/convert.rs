@@ -167,3 +167,49 @@ pub fn completion(file: &FileData, proposal: crate::ide::Completion) -> lsp::Com
         ..Default::default()
     }
 }
+
+/// A fold, by lines: the last line stays visible when it closes the element or comment.
+pub fn folding_range(
+    file: &FileData,
+    fold: &crate::ide::editing::Fold,
+) -> Option<lsp::FoldingRange> {
+    let range = file_range(file, fold.range);
+    if range.end.line <= range.start.line {
+        return None;
+    }
+    Some(lsp::FoldingRange {
+        start_line: range.start.line,
+        start_character: None,
+        end_line: range.end.line - 1,
+        end_character: None,
+        kind: match fold.kind {
+            crate::ide::editing::FoldKind::Comment => Some(lsp::FoldingRangeKind::Comment),
+            crate::ide::editing::FoldKind::Region => Some(lsp::FoldingRangeKind::Region),
+            crate::ide::editing::FoldKind::Element => None,
+        },
+        collapsed_text: None,
+    })
+}
+
+/// The chain of selection ranges, innermost first, as the protocol nests them (outermost
+/// last, each the parent of the one before); an empty chain selects the position itself.
+pub fn selection_range(
+    file: &FileData,
+    ranges: &[TextRange],
+    position: lsp::Position,
+) -> lsp::SelectionRange {
+    let mut selection: Option<lsp::SelectionRange> = None;
+    for range in ranges.iter().rev() {
+        selection = Some(lsp::SelectionRange {
+            range: file_range(file, *range),
+            parent: selection.map(Box::new),
+        });
+    }
+    selection.unwrap_or(lsp::SelectionRange {
+        range: lsp::Range {
+            start: position,
+            end: position,
+        },
+        parent: None,
+    })
+}

@@ -133,6 +133,53 @@ impl Backend {
             .unwrap_or_else(|_| Err(Error::internal_error()))
     }
 
+    /// Formats a document (or the part of it in `range`) with the client's indentation; a
+    /// document with syntax errors is left as it is, and the error says why.
+    async fn format(
+        &self,
+        uri: Url,
+        options: FormattingOptions,
+        range: Option<Range>,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let outcome = self
+            .analyse("formatting", move |state| {
+                let (_, file) = file(state, &uri)?;
+                let range = range.map(|r| {
+                    syntax::TextRange::new(
+                        convert::offset(&file.text, file.line_index(), r.start).into(),
+                        convert::offset(&file.text, file.line_index(), r.end)
+                            .max(convert::offset(&file.text, file.line_index(), r.start))
+                            .into(),
+                    )
+                });
+                let options = syntax::format::FormatOptions {
+                    tab_size: options.tab_size,
+                    insert_spaces: options.insert_spaces,
+                };
+                Some(
+                    syntax::format::format_edits(&file.text, options, range).map(|edits| {
+                        edits
+                            .into_iter()
+                            .map(|edit| TextEdit {
+                                range: convert::file_range(&file, edit.range),
+                                new_text: edit.new_text,
+                            })
+                            .collect::<Vec<_>>()
+                    }),
+                )
+            })
+            .await?;
+        match outcome {
+            None => Ok(None),
+            Some(Ok(edits)) => Ok(Some(edits)),
+            Some(Err(why)) => {
+                let mut error = Error::invalid_request();
+                error.message = format!("not formatted: {}", why.reason).into();
+                Err(error)
+            }
+        }
+    }
+
     /// The effective journeys of a relying-party file, as `b2c-lsp journeys --format json`.
     async fn journeys(&self, params: PolicyChainParams) -> Result<Option<Value>> {
         self.analyse("b2c-lsp/journeys", move |state| {
@@ -212,6 +259,13 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                linked_editing_range_provider: Some(LinkedEditingRangeServerCapabilities::Simple(
+                    true,
+                )),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -433,6 +487,73 @@ impl LanguageServer for Backend {
             Some(DocumentSymbolResponse::Nested(
                 outline.iter().map(|n| convert::outline(&file, n)).collect(),
             ))
+        })
+        .await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.format(params.text_document.uri, params.options, None)
+            .await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        self.format(params.text_document.uri, params.options, Some(params.range))
+            .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.analyse("foldingRange", move |state| {
+            let (_, file) = file(state, &params.text_document.uri)?;
+            let folds = crate::ide::editing::folding_ranges(&file.text, &file.parse);
+            Some(
+                folds
+                    .iter()
+                    .filter_map(|fold| convert::folding_range(&file, fold))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        self.analyse("selectionRange", move |state| {
+            let (_, file) = file(state, &params.text_document.uri)?;
+            Some(
+                params
+                    .positions
+                    .iter()
+                    .map(|position| {
+                        let offset = convert::offset(&file.text, file.line_index(), *position);
+                        let ranges =
+                            crate::ide::editing::selection_ranges(&file.parse, offset.into());
+                        convert::selection_range(&file, &ranges, *position)
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn linked_editing_range(
+        &self,
+        params: LinkedEditingRangeParams,
+    ) -> Result<Option<LinkedEditingRanges>> {
+        self.analyse("linkedEditingRange", move |state| {
+            let (_, file, offset) = at(state, &params.text_document_position_params)?;
+            let ranges = crate::ide::editing::linked_tag_names(&file.parse, offset.into())?;
+            Some(LinkedEditingRanges {
+                ranges: ranges
+                    .iter()
+                    .map(|r| convert::file_range(&file, *r))
+                    .collect(),
+                word_pattern: None,
+            })
         })
         .await
     }
