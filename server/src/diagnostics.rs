@@ -303,7 +303,7 @@ fn undefined(
 
 /// The definition of `kind` in the chain of `path` whose id is nearest to `id` (ignoring
 /// case), when it is near enough to be a misspelling: a did-you-mean.
-fn nearest_definition(
+pub fn nearest_definition(
     workspace: &Workspace,
     path: &Path,
     kind: SymbolKind,

@@ -1,6 +1,7 @@
 //! b2c-lsp: a language server and checker for Azure AD B2C custom policies. The index and the
 //! analyses speak plain data (paths, byte ranges); `lsp` and `cli` convert at the edges.
 
+pub mod assists;
 pub mod build;
 pub mod catalog;
 pub mod cli;

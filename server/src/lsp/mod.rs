@@ -259,6 +259,15 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
@@ -487,6 +496,90 @@ impl LanguageServer for Backend {
             Some(DocumentSymbolResponse::Nested(
                 outline.iter().map(|n| convert::outline(&file, n)).collect(),
             ))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.analyse("codeAction", move |state| {
+            let (path, file) = file(state, &params.text_document.uri)?;
+            let wants = |kind: &CodeActionKind| {
+                params.context.only.as_ref().is_none_or(|only| {
+                    only.iter().any(|o| {
+                        kind.as_str() == o.as_str()
+                            || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                    })
+                })
+            };
+            let start = convert::offset(&file.text, file.line_index(), params.range.start);
+            let end = convert::offset(&file.text, file.line_index(), params.range.end).max(start);
+            let range = syntax::TextRange::new(start.into(), end.into());
+            let edit_of = |edits: &[crate::assists::FileEdit]| -> Option<WorkspaceEdit> {
+                let mut changes = std::collections::HashMap::new();
+                for edit in edits {
+                    let target = state.workspace.file(&edit.path)?;
+                    changes
+                        .entry(convert::url_of(&edit.path)?)
+                        .or_insert_with(Vec::new)
+                        .push(TextEdit {
+                            range: convert::file_range(&target, edit.range),
+                            new_text: edit.new_text.clone(),
+                        });
+                }
+                Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                })
+            };
+            let mut actions = Vec::new();
+            if wants(&CodeActionKind::QUICKFIX) {
+                for fix in crate::assists::fixes(&state.workspace, &path, range) {
+                    let Some(edit) = edit_of(&fix.edits) else {
+                        continue;
+                    };
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![convert::diagnostic(
+                            &file,
+                            &fix.diagnostic,
+                            |p, r| state.location(p, r),
+                        )]),
+                        edit: Some(edit),
+                        is_preferred: Some(fix.preferred),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+            // The fixes that are always safe, for the whole document at once.
+            let explicitly_fix_all = params.context.only.as_ref().is_some_and(|only| {
+                only.iter().any(|o| {
+                    CodeActionKind::SOURCE_FIX_ALL
+                        .as_str()
+                        .starts_with(o.as_str())
+                        && o.as_str() != ""
+                })
+            });
+            if explicitly_fix_all {
+                let whole = syntax::TextRange::up_to((file.text.len() as u32).into());
+                let safe: Vec<crate::assists::FileEdit> =
+                    crate::assists::fixes(&state.workspace, &path, whole)
+                        .into_iter()
+                        .filter(|f| f.safe)
+                        .flat_map(|f| f.edits)
+                        .collect();
+                if !safe.is_empty() {
+                    if let Some(edit) = edit_of(&safe) {
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: "Fix all safe findings".to_owned(),
+                            kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+                            edit: Some(edit),
+                            ..CodeAction::default()
+                        }));
+                    }
+                }
+            }
+            Some(actions)
         })
         .await
     }
