@@ -128,3 +128,26 @@ fn the_module_graph_is_one_way() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// The end-to-end tests in the top-level tests/ folder run only when server/Cargo.toml lists
+/// them as `[[test]]` targets: a file there that is not listed would silently never run.
+#[test]
+fn every_end_to_end_test_is_a_target() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let manifest = std::fs::read_to_string(root.join("server/Cargo.toml")).expect("manifest");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests/tests"))
+        .expect("tests/tests")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") && !manifest.contains(&format!("path = \"../tests/tests/{name}\""))
+        {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "end-to-end tests not listed in server/Cargo.toml: {missing:?}"
+    );
+}

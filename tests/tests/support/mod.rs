@@ -11,42 +11,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// The `b2c-lsp` binary of this checkout, brought up to date first: testing this package
-/// alone would otherwise run whatever binary an earlier build left behind. `B2C_TEST_BINARY`
-/// names another build to run the tests against (to see a regression test fail on the code
-/// before its fix).
+/// The `b2c-lsp` binary Cargo built for these tests (they belong to the server package, see
+/// server/Cargo.toml). `B2C_TEST_BINARY` names another build to run the tests against (to see
+/// a regression test fail on the code before its fix).
 pub fn binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            if let Some(other) = std::env::var_os("B2C_TEST_BINARY") {
-                return PathBuf::from(other);
-            }
-            let exe = std::env::current_exe().expect("test executable path");
-            let dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile> folder");
-            let release = dir.file_name().is_some_and(|n| n == "release");
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let mut build = Command::new(cargo);
-            build.args(["build", "--quiet", "-p", "b2c-lsp", "--bin", "b2c-lsp"]);
-            if release {
-                build.arg("--release");
-            }
-            let status = build
-                .status()
-                .expect("run cargo build for the server binary");
-            assert!(status.success(), "building b2c-lsp failed");
-            let binary = dir.join(format!("b2c-lsp{}", std::env::consts::EXE_SUFFIX));
-            assert!(
-                binary.exists(),
-                "{} is missing after the build",
-                binary.display()
-            );
-            binary
-        })
-        .clone()
+    std::env::var_os("B2C_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_b2c-lsp")))
 }
 
 /// A scratch folder, removed when dropped.
