@@ -9,6 +9,10 @@
 //! (`TrustFrameworkPolicy_0.3.0.0.xsd`) and what real policies use: every handler, metadata key,
 //! transformation method, `TransformationClaimType` and `InputParameter` Id seen in the corpus is
 //! known here, so "unknown ..." diagnostics driven by the catalog stay quiet on working policies.
+//!
+//! The element model (`elements.rs`) is generated: `cargo xtask codegen` reads the schema, which
+//! stays outside the project (`../shared/corpus/starterpack/`), and merges the hand-written
+//! overlay `element_docs.toml` (docs, reference kinds of attributes, each with its source).
 
 mod elements;
 mod resolvers;
