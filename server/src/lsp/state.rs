@@ -636,7 +636,7 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
     }
 }
 
-/// How many files are diagnosed between two looks at the queue for newer edits.
+/// The most files diagnosed between two looks at the queue for newer edits.
 const BATCH: usize = 128;
 
 /// Coalesces queued jobs into batches: a burst of keystrokes becomes one re-index and one
@@ -708,11 +708,15 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
                 .cloned(),
         );
         let mut start = 0;
+        // Then small batches first, doubling, so that diagnostics start coming out at once
+        // after a scan too.
+        let mut next_batch = 2;
         while start < order.len() {
             let size = if start == 0 && edited > 0 {
                 edited
             } else {
-                BATCH
+                next_batch = (next_batch * 2).min(BATCH);
+                next_batch
             };
             let end = (start + size).min(order.len());
             let batch = order[start..end].to_vec();
