@@ -375,6 +375,27 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
+/// Where `"<key>":` is written in an `appsettings.json` text (the key matched ignoring case, as
+/// placeholders are): one range per environment that sets it, for go to definition.
+pub fn key_ranges(json: &str, key: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let needle = format!("\"{}\"", key.to_ascii_lowercase());
+    let lower = json.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(&needle) {
+        let start = from + found;
+        let end = start + needle.len();
+        from = end;
+        if lower[end..].trim_start().starts_with(':') {
+            out.push(TextRange::new(
+                TextSize::from(start as u32 + 1),
+                TextSize::from(end as u32 - 1),
+            ));
+        }
+    }
+    out
+}
+
 /// The `appsettings.json` that governs a policy folder: in the folder itself or in one of the
 /// three above it (as the editor features look for it).
 pub fn find_appsettings(folder: &Path) -> Option<PathBuf> {

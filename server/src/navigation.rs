@@ -95,6 +95,10 @@ fn same_journey(definition: &Definition, journey: Option<&str>) -> bool {
 /// Where the symbol at `offset` is defined: every definition visible from the file, nearest
 /// policy first. A BasePolicy's PolicyId goes to the root of that base policy.
 pub fn definition(workspace: &Workspace, path: &Path, offset: u32) -> Vec<Location> {
+    let settings = setting_definition(workspace, path, offset);
+    if !settings.is_empty() {
+        return settings;
+    }
     let Some(symbol) = symbol_at(workspace, path, offset) else {
         return Vec::new();
     };
@@ -102,6 +106,51 @@ pub fn definition(workspace: &Workspace, path: &Path, offset: u32) -> Vec<Locati
         .reference
         .as_ref()
         .map_or_else(Vec::new, |reference| targets(workspace, path, reference))
+}
+
+/// On a `{Settings:Key}` placeholder: the key in each environment of the governing
+/// `appsettings.json` that sets it.
+fn setting_definition(workspace: &Workspace, path: &Path, offset: u32) -> Vec<Location> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let at = (offset as usize).min(file.text.len());
+    let Some(line_start) = file
+        .text
+        .get(..at)
+        .map(|t| t.rfind('\n').map_or(0, |i| i + 1))
+    else {
+        return Vec::new();
+    };
+    let line_end = file.text[at..]
+        .find('\n')
+        .map_or(file.text.len(), |i| at + i);
+    let Some(placeholder) = crate::environments::placeholders(&file.text[line_start..line_end])
+        .into_iter()
+        .find(|p| {
+            let start = line_start + usize::from(p.range.start());
+            let end = line_start + usize::from(p.range.end());
+            start <= at && at <= end
+        })
+    else {
+        return Vec::new();
+    };
+    let Some(settings) = path
+        .parent()
+        .and_then(crate::environments::find_appsettings)
+    else {
+        return Vec::new();
+    };
+    let Ok(json) = std::fs::read_to_string(&settings) else {
+        return Vec::new();
+    };
+    crate::environments::key_ranges(&json, &placeholder.name)
+        .into_iter()
+        .map(|range| Location {
+            path: settings.clone(),
+            range,
+        })
+        .collect()
 }
 
 /// The definitions a reference in `path` resolves to, nearest first.

@@ -615,6 +615,12 @@ fn settings_placeholders_hover_with_each_environment_and_complete_built_ins() {
         shown.markdown
     );
     assert_eq!(&text[shown.range], "{Settings:AppId}");
+    // Go to definition lands on the key in appsettings.json (Test sets it, Production not).
+    let targets = b2c_lsp::navigation::definition(&workspace, &path, at);
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    assert!(targets[0].path.ends_with("appsettings.json"));
+    let json = std::fs::read_to_string(&targets[0].path).expect("appsettings");
+    assert_eq!(&json[targets[0].range], "AppId");
 
     let edited = text.replacen("{Settings:AppId}", "{Settings:", 1);
     let open = edited.find("{Settings:").expect("typed") as u32 + "{Settings:".len() as u32;

@@ -505,7 +505,19 @@ impl State {
     }
 
     pub fn location(&self, path: &Path, range: TextRange) -> Option<lsp::Location> {
-        let file = self.workspace.file(path)?;
+        let Some(file) = self.workspace.file(path) else {
+            // The one file outside the index that locations point into: the environments'
+            // appsettings.json (go to definition on a {Settings:...} placeholder).
+            if path.file_name()? != crate::environments::APPSETTINGS {
+                return None;
+            }
+            let text = std::fs::read_to_string(path).ok()?;
+            let index = syntax::LineIndex::new(&text);
+            return Some(lsp::Location {
+                uri: convert::url_of(path)?,
+                range: convert::range(&text, &index, range),
+            });
+        };
         Some(lsp::Location {
             uri: convert::url_of(path)?,
             range: convert::file_range(&file, range),
