@@ -116,6 +116,20 @@ local function run()
     say(string.format("definition ok: %s:%d", target_file, target_line))
   end
 
+  -- :B2cBuild on a policy folder with appsettings.json: one environment written.
+  local build_dir = os.getenv("B2C_BUILD_DIR")
+  if build_dir and build_dir ~= "" then
+    vim.cmd("edit " .. vim.fn.fnameescape(build_dir .. "/TrustFrameworkBase.xml"))
+    local code = require("b2c_lsp").build("Test")
+    if code ~= 0 then
+      return fail("B2cBuild Test exited with " .. tostring(code))
+    end
+    if vim.fn.filereadable(build_dir .. "/Environments/Test/TrustFrameworkBase.xml") ~= 1 then
+      return fail("B2cBuild wrote no Environments/Test/TrustFrameworkBase.xml")
+    end
+    say("build ok: Environments/Test")
+  end
+
   say("E2E OK")
   vim.cmd("qall!")
 end

@@ -7,6 +7,7 @@ import {
   ServerOptions,
 } from "vscode-languageclient/node";
 import { readServerSettings, resolveServer, SECTION } from "./config";
+import { buildPolicies } from "./build";
 import { PolicyChainStatus, showPolicyChain } from "./policyChain";
 
 const CLIENT_ID = "b2cLsp"; // also makes vscode-languageclient honour b2cLsp.trace.server
@@ -109,6 +110,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.commands.registerCommand("b2cLsp.restartServer", restartClient),
     vscode.commands.registerCommand("b2cLsp.showPolicyChain", () => showPolicyChain(status)),
+    vscode.commands.registerCommand("b2cLsp.buildPolicies", () => buildPolicies(extensionPath, outputChannel, false)),
+    vscode.commands.registerCommand("b2cLsp.buildForEnvironment", () =>
+      buildPolicies(extensionPath, outputChannel, true),
+    ),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.serverPath`)) {
         void restartClient();

@@ -299,6 +299,41 @@ local function restart()
   end, 500)
 end
 
+--- Runs `b2c-lsp build` on the policy folder of the current buffer (the nearest folder with
+--- appsettings.json), for one environment when `env` is given, and shows the report in a
+--- scratch split.
+function M.build(env)
+  local start = vim.fn.expand("%:p:h")
+  if start == "" then
+    start = vim.fn.getcwd()
+  end
+  -- findfile and system work on every Neovim this module supports (vim.fs and vim.system
+  -- came later).
+  local found = vim.fn.findfile("appsettings.json", vim.fn.fnameescape(start) .. ";")
+  if found == "" then
+    vim.notify("b2c-lsp: no appsettings.json above " .. start, vim.log.levels.ERROR)
+    return
+  end
+  local folder = vim.fn.fnamemodify(found, ":p:h")
+  local cmd = { config.cmd[1], "build" }
+  if env and env ~= "" then
+    vim.list_extend(cmd, { "--env", env })
+  end
+  table.insert(cmd, folder)
+  local output = vim.fn.system(cmd)
+  local result = { code = vim.v.shell_error }
+  local lines = vim.split(output, "\n", { trimempty = true })
+  vim.cmd("botright new")
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = "nofile"
+  vim.bo[buf].bufhidden = "wipe"
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  local level = result.code == 0 and vim.log.levels.INFO or vim.log.levels.WARN
+  vim.notify("b2c-lsp build: exit code " .. result.code, level)
+  return result.code
+end
+
 --- Configures the plugin and starts the server for xml buffers.
 --- opts: cmd, filetypes, base_paths (or basePaths), trace, on_attach,
 --- capabilities, root_dir (function), warn_if_missing.
@@ -322,6 +357,9 @@ function M.setup(opts)
 
   vim.api.nvim_create_user_command("B2cPolicyChain", show_chain, { desc = "Show the B2C policy chain of this buffer" })
   vim.api.nvim_create_user_command("B2cLspRestart", restart, { desc = "Restart the b2c-lsp language server" })
+  vim.api.nvim_create_user_command("B2cBuild", function(args)
+    M.build(args.args)
+  end, { nargs = "?", desc = "Build the policies for each environment of appsettings.json (or the one named)" })
 
   -- Buffers that were opened before setup() ran.
   local wanted = {}
