@@ -252,6 +252,28 @@ pub fn check_environment(
         }
     });
     findings.extend(per_file.into_iter().flatten());
+    // The appsettings.json files that govern the checked policies: one that does not read
+    // leaves their placeholders unchecked, which the check says.
+    let mut settings_files: Vec<PathBuf> = workspace
+        .reported_paths()
+        .iter()
+        .filter_map(|p| p.parent().and_then(crate::environments::find_appsettings))
+        .collect();
+    settings_files.sort();
+    settings_files.dedup();
+    for settings in settings_files {
+        let Ok(text) = std::fs::read_to_string(&settings) else {
+            continue;
+        };
+        if let Some(d) = crate::environments::appsettings_diagnostic(&text) {
+            let index = LineIndex::new(&text);
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| settings.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| settings.clone());
+            findings.push(finding(&shown.display().to_string(), &text, &index, &d));
+        }
+    }
     // Freeing thousands of trees takes a sizeable part of a cold check. A process that is
     // about to exit need not wait for it: the thread is cut short at exit, and a caller that
     // lives on still gets the memory back.

@@ -375,6 +375,38 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
+/// The finding on an `appsettings.json` text that does not read as the build's format (at
+/// the line and column serde names, when it names one), or None when it reads.
+pub fn appsettings_diagnostic(text: &str) -> Option<crate::diagnostic::Diagnostic> {
+    let error = match serde_json::from_str::<AppSettings>(text.trim_start_matches('\u{feff}')) {
+        Ok(settings) => {
+            let unnamed = settings
+                .environments
+                .iter()
+                .position(|e| e.name.trim().is_empty())?;
+            return Some(crate::diagnostic::Diagnostic::new(
+                TextRange::default(),
+                crate::diagnostic::DiagnosticCode::AppsettingsInvalid,
+                format!("{APPSETTINGS}: environment {} has no Name", unnamed + 1),
+            ));
+        }
+        Err(error) => error,
+    };
+    // serde_json counts lines from 1 and columns from 1.
+    let offset = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + error.column().saturating_sub(1);
+    let offset = TextSize::from(offset.min(text.len()) as u32);
+    Some(crate::diagnostic::Diagnostic::new(
+        TextRange::empty(offset),
+        crate::diagnostic::DiagnosticCode::AppsettingsInvalid,
+        format!("{APPSETTINGS} is not valid: {error}"),
+    ))
+}
+
 /// Where `"<key>":` is written in an `appsettings.json` text (the key matched ignoring case, as
 /// placeholders are): one range per environment that sets it, for go to definition.
 pub fn key_ranges(json: &str, key: &str) -> Vec<TextRange> {

@@ -35,7 +35,11 @@ function createClient(): LanguageClient {
     initializationOptions: { basePaths: settings.basePaths, trace: settings.trace.server },
     synchronize: {
       // Lets the server notice base policies that change outside the editor.
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.xml"),
+      // appsettings.json too: its environments give the {Settings:...} values.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher("**/*.xml"),
+        vscode.workspace.createFileSystemWatcher("**/appsettings.json"),
+      ],
     },
     outputChannel,
   };

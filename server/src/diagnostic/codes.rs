@@ -484,6 +484,15 @@ codes! {
         example: "<Item Key=\"client_id\">{Settings:ProxyIdentityExperienceFrameworkAppId}</Item> with a Production environment whose PolicySettings lack that key",
         fix: "Add the key to the PolicySettings of the environments named, or correct the placeholder's name.",
     }
+    AppsettingsInvalid {
+        name: "appsettings-invalid",
+        severity: Warning,
+        summary: "appsettings.json does not read as the build's format, so {Settings:...} placeholders are not checked",
+        evidence: Evidence::CannotJudge,
+        explanation: "The file next to the policies that `b2c-lsp build` (and the official extension's build) reads the environments from is not valid JSON, or an environment has no Name. Until it reads, the placeholders cannot be checked or built.",
+        example: "{ \"Environments\": [ { \"Name\": \"Test\", } ] }",
+        fix: "Correct the JSON where the message points.",
+    }
     UnknownMetadataKey {
         name: "unknown-metadata-key",
         severity: Warning,

@@ -391,6 +391,13 @@ impl State {
     }
 
     pub fn disk_changed(&self, path: PathBuf, deleted: bool) {
+        if path
+            .file_name()
+            .is_some_and(|n| n == crate::environments::APPSETTINGS)
+        {
+            self.appsettings_changed(&path, deleted);
+            return;
+        }
         if self.documents.contains_key(&path) {
             return;
         }
@@ -398,6 +405,41 @@ impl State {
             self.remove(&path);
         } else {
             self.reload_from_disk(path);
+        }
+    }
+
+    /// An `appsettings.json` changed: a malformed one gets one diagnostic of its own (B2C's
+    /// build format cannot read it), a fixed or deleted one loses it, and every open policy
+    /// is judged again (its `{Settings:...}` values may have changed).
+    fn appsettings_changed(&self, path: &Path, deleted: bool) {
+        let text = if deleted {
+            None
+        } else {
+            std::fs::read_to_string(path).ok()
+        };
+        if let Some(uri) = convert::url_of(path) {
+            let diagnostics: Vec<lsp::Diagnostic> = text
+                .as_deref()
+                .and_then(crate::environments::appsettings_diagnostic)
+                .map(|d| {
+                    let text = text.as_deref().unwrap_or("");
+                    let index = syntax::LineIndex::new(text);
+                    vec![lsp::Diagnostic {
+                        range: convert::range(text, &index, d.range),
+                        severity: Some(convert::severity(d.severity)),
+                        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
+                        source: Some("b2c-lsp".to_owned()),
+                        message: d.message,
+                        ..lsp::Diagnostic::default()
+                    }]
+                })
+                .unwrap_or_default();
+            let client = self.client.clone();
+            tokio::spawn(async move { client.publish_diagnostics(uri, diagnostics, None).await });
+        }
+        let open: Vec<PathBuf> = self.documents.iter().map(|d| d.key().clone()).collect();
+        for document in open {
+            let _ = self.jobs.send(Job::Diagnose(document));
         }
     }
 
