@@ -7,7 +7,8 @@
 //   B2C_E2E_SCREENSHOTS  where the screenshots go
 // Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
 // hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
-// metadata keys. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
+// metadata keys, and B2C: Build policies on a folder with appsettings.json. Prints "VSCODE E2E
+// OK" and exits 0, or prints the failure and exits 1.
 "use strict";
 
 const path = require("path");
@@ -167,6 +168,33 @@ async function main() {
     say("completion: " + labels.slice(0, 8).join(", "));
     await shot("completion.png");
     await page.keyboard.press("Escape");
+
+    // 5. B2C: Build policies on a folder with appsettings.json: two environments written, the
+    // third reported with its missing values, the files where the layout puts them.
+    // The active file is outside it: the command finds the one folder with appsettings.json
+    // below the workspace root.
+    step = "run B2C: Build policies on build-demo";
+    await command("B2C: Build policies");
+    const toast = page.locator(".notifications-toasts .notification-toast", {
+      hasText: "built Test, Production",
+    });
+    await toast.first().waitFor();
+    const summary = (await toast.first().innerText()).replace(/\s+/g, " ").trim();
+    say("build: " + summary);
+    if (!summary.includes("Broken not written")) {
+      throw new Error("the build summary does not name the environment it could not write: " + summary);
+    }
+    const workspace = process.env.B2C_E2E_WORKSPACE;
+    for (const environment of ["Test", "Production"]) {
+      const built = path.join(workspace, "build-demo", "Environments", environment, "TrustFrameworkBase.xml");
+      if (!fs.existsSync(built)) {
+        throw new Error("the build wrote no " + built);
+      }
+    }
+    if (fs.existsSync(path.join(workspace, "build-demo", "Environments", "Broken"))) {
+      throw new Error("the environment without values was written");
+    }
+    await shot("build.png");
 
     say("VSCODE E2E OK");
   } catch (error) {

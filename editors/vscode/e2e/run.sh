@@ -140,6 +140,8 @@ trap cleanup EXIT
 
 mkdir -p "$work/user/User" "$work/extensions" "$work/workspace"
 cp -R "$root/examples" "$work/workspace/examples"
+# A policy folder with appsettings.json (three environments, one lacking values) to build.
+cp -R "$root/server/test_data/build/input" "$work/workspace/build-demo"
 cat >"$work/user/User/settings.json" <<EOF
 {
   "b2cLsp.serverPath": "$server",

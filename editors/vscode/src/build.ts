@@ -1,6 +1,7 @@
 // "B2C: Build policies" and "B2C: Build for environment...": run `b2c-lsp build` on the policy
-// folder of the active file (the nearest folder with appsettings.json) with progress, then say
-// what was built and list the upload order and any placeholder without a value.
+// folder of the active file (the nearest folder with appsettings.json; else one at or just
+// below a workspace root) with progress, then say what was built and list the upload order and
+// any placeholder without a value.
 
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,21 +10,15 @@ import * as vscode from "vscode";
 import { buildDetails, buildSummary, EnvironmentReport } from "./buildSummary";
 import { resolveServer } from "./config";
 
-/** The nearest folder holding appsettings.json, from the active file up, else a workspace root. */
-function policyFolder(): string | undefined {
+/** The folders holding appsettings.json that a build can mean: the nearest one above the active
+ * file, else those at a workspace root or one folder below it. */
+function policyFolders(): string[] {
   const active = vscode.window.activeTextEditor?.document.uri;
-  const starts: string[] = [];
   if (active?.scheme === "file") {
-    starts.push(path.dirname(active.fsPath));
-  }
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    starts.push(folder.uri.fsPath);
-  }
-  for (const start of starts) {
-    let dir = start;
+    let dir = path.dirname(active.fsPath);
     for (let i = 0; i < 4; i++) {
       if (fs.existsSync(path.join(dir, "appsettings.json"))) {
-        return dir;
+        return [dir];
       }
       const parent = path.dirname(dir);
       if (parent === dir) {
@@ -32,7 +27,35 @@ function policyFolder(): string | undefined {
       dir = parent;
     }
   }
-  return undefined;
+  const found: string[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const root = folder.uri.fsPath;
+    if (fs.existsSync(path.join(root, "appsettings.json"))) {
+      found.push(root);
+      continue;
+    }
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(root, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const dir = path.join(root, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith(".") && fs.existsSync(path.join(dir, "appsettings.json"))) {
+        found.push(dir);
+      }
+    }
+  }
+  return found.sort();
+}
+
+async function policyFolder(): Promise<string | undefined> {
+  const folders = policyFolders();
+  if (folders.length <= 1) {
+    return folders[0];
+  }
+  return vscode.window.showQuickPick(folders, { placeHolder: "Policy folder to build" });
 }
 
 function environmentNames(folder: string): string[] {
@@ -59,7 +82,7 @@ export async function buildPolicies(
   output: vscode.OutputChannel,
   chooseEnvironment: boolean,
 ): Promise<void> {
-  const folder = policyFolder();
+  const folder = await policyFolder();
   if (!folder) {
     await vscode.window.showErrorMessage("B2C: no appsettings.json found next to the active policy or in the workspace.");
     return;
