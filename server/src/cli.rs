@@ -2,7 +2,7 @@
 //! syntax tree).
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,8 +16,13 @@ use crate::parallel::in_parallel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path:line:col: severity[code]: message` lines and a summary.
+    /// On a terminal, `pretty`; otherwise (a pipe, a file, CI logs) `short`.
     Text,
+    /// One `path:line:col: severity[code]: message` line per finding, and a summary.
+    Short,
+    /// rustc-style: the severity, code and message, the place, the source line with the span
+    /// underlined, and a `help:` line; in colour on a terminal unless NO_COLOR is set.
+    Pretty,
     /// An array of findings with 0-based LSP positions.
     Json,
     /// A SARIF 2.1.0 log (for GitHub code scanning and other SARIF viewers).
@@ -36,6 +41,9 @@ struct Finding {
     severity: Severity,
     code: &'static str,
     message: String,
+    /// The source line where the finding starts, and the span in it (bytes), for `pretty`.
+    source_line: String,
+    span: (usize, usize),
 }
 
 /// Why a command could not run at all (exit code 2).
@@ -212,6 +220,8 @@ pub fn check_environment(
             severity: DiagnosticCode::NotUtf8.severity(),
             code: DiagnosticCode::NotUtf8.as_str(),
             message: message.clone(),
+            source_line: String::new(),
+            span: (0, 0),
         });
     }
     let sources = match environment {
@@ -306,7 +316,16 @@ pub fn check_environment(
         plural(files_checked, "file", "files"),
     );
     match format {
-        Format::Text => {
+        Format::Text if std::io::stdout().is_terminal() => {
+            write(out, pretty(&findings, true));
+            write(out, summary);
+        }
+        Format::Pretty => {
+            let colour = std::io::stdout().is_terminal();
+            write(out, pretty(&findings, colour));
+            write(out, summary);
+        }
+        Format::Text | Format::Short => {
             for f in &findings {
                 write(
                     out,
@@ -444,12 +463,27 @@ fn sarif(findings: &[Finding]) -> serde_json::Value {
     codes.dedup();
     let rules: Vec<serde_json::Value> = codes
         .iter()
-        .map(|code| {
-            serde_json::json!({
+        .map(|code| match DiagnosticCode::from_name(code).map(|c| c.info()) {
+            Some(info) => serde_json::json!({
+                "id": code,
+                "name": code,
+                "shortDescription": {"text": info.summary},
+                "fullDescription": {"text": info.explanation},
+                "help": {
+                    "text": format!("{} Evidence: {}", info.fix, info.evidence.describe()),
+                    "markdown": format!("{}\n\nExample:\n\n```xml\n{}\n```\n\nEvidence: {}", info.fix, info.example, info.evidence.describe()),
+                },
+                "defaultConfiguration": {"level": match info.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info | Severity::Hint => "note",
+                }},
+            }),
+            None => serde_json::json!({
                 "id": code,
                 "name": code,
                 "shortDescription": {"text": code},
-            })
+            }),
         })
         .collect();
     let results: Vec<serde_json::Value> = findings
@@ -513,6 +547,16 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
     let (start, end) = position(d.range);
     let human = index.to_human(text, d.range.start().into());
     let human_end = index.to_human(text, d.range.end().into());
+    let start_byte = usize::from(d.range.start()).min(text.len());
+    let line_start = text[..start_byte].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start_byte..]
+        .find('\n')
+        .map_or(text.len(), |i| start_byte + i);
+    let source_line = text[line_start..line_end].trim_end_matches('\r').to_owned();
+    let span_start = (start_byte - line_start).min(source_line.len());
+    let span_end = (usize::from(d.range.end()).min(text.len()))
+        .saturating_sub(line_start)
+        .clamp(span_start, source_line.len());
     Finding {
         display: display.to_owned(),
         start,
@@ -522,7 +566,49 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
         severity: d.severity,
         code: d.code.as_str(),
         message: d.message.clone(),
+        source_line,
+        span: (span_start, span_end),
     }
+}
+
+/// rustc-style reports (annotate-snippets): colour only when asked and NO_COLOR is unset.
+fn pretty(findings: &[Finding], colour: bool) -> String {
+    use annotate_snippets::{Level, Renderer, Snippet};
+    let renderer = if colour && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Info,
+            Severity::Hint => Level::Note,
+        };
+        let help = DiagnosticCode::from_name(f.code).map(|c| c.info().fix);
+        let note = format!("see docs/diagnostics.md#{}", f.code);
+        // An empty span is drawn as one column wide, at the finding's start.
+        let span = if f.span.0 == f.span.1 {
+            f.span.0..(f.span.0 + 1).min(f.source_line.len().max(f.span.0))
+        } else {
+            f.span.0..f.span.1
+        };
+        let mut message = level.title(&f.message).id(f.code).snippet(
+            Snippet::source(&f.source_line)
+                .line_start(f.human.0 as usize)
+                .origin(&f.display)
+                .annotation(level.span(span)),
+        );
+        if let Some(help) = help {
+            message = message.footer(Level::Help.title(help));
+        }
+        message = message.footer(Level::Note.title(&note));
+        out.push_str(&renderer.render(message).to_string());
+        out.push_str("\n\n");
+    }
+    out
 }
 
 /// Runs `parse`: prints the tree of one file, then its syntax errors on stderr.

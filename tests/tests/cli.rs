@@ -157,7 +157,7 @@ fn exit_codes_and_text_output() {
     assert!(
         bad_format
             .stderr
-            .contains("[possible values: text, json, sarif, github]"),
+            .contains("[possible values: text, short, pretty, json, sarif, github]"),
         "{}",
         bad_format.stderr
     );
@@ -476,5 +476,37 @@ fn parse_dump_is_lossless() {
             .starts_with("b2c-lsp: nope.xml: cannot read: "),
         "{}",
         missing.stderr
+    );
+}
+
+/// `--format pretty` reports rustc-style: the message with its code, the place, the source
+/// line with the span underlined and the fix; without colour when not on a terminal.
+#[test]
+fn pretty_reports_show_the_line_and_the_fix() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = run(&root, &["check", "--format", "pretty", "examples"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("error[undefined-claim-type]: ClaimType \"loyaltyPoints\" is not defined"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  --> examples/broken/SignUpOrSignIn.xml:31:44"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("^^^^^^^^^^^^^"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("= help: Correct the id"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains('\u{1b}'),
+        "no colour in a pipe: {}",
+        out.stdout
     );
 }
