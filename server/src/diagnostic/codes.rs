@@ -565,6 +565,33 @@ codes! {
         example: "<InputParameter Id=\"operator\" DataType=\"string\" Value=\"EQUAL\" />",
         fix: "Use one of the values the message lists.",
     }
+    TransformationClaimDataType {
+        name: "transformation-claim-data-type",
+        severity: Error,
+        summary: "a transformation's claim has another DataType than its method takes there",
+        evidence: Evidence::UploadMessage("The InputClaims mismatched in ClaimsTransformation with id \"AssertRefreshTokenIssuedLaterThanValidFromDate\" with TransformationMethod \"AssertDateTimeIsGreaterThan\". The following InputClaims were declared in the Policy but were not expected by the TransformMethod: [DateTime]rightOperand. The following InputClaims were expected by the TransformMethod but were not declared in the Policy: [String]rightOperand. (azure-ad-b2c/samples#515; the types each method takes are those the B2C team's unit tests use)"),
+        explanation: "B2C matches a transformation's claims against its method by name and data type: under the right TransformationClaimType, a ClaimType of another DataType is still a mismatch. The ClaimType's DataType is taken from the nearest definition in the chain that states one. An error where a policy B2C runs confirms the method's signature; a warning where only the article does.",
+        example: "<ClaimType Id=\"refreshTokenIssuedOnDateTime\"><DataType>dateTime</DataType></ClaimType>\n...\n<ClaimsTransformation Id=\"AssertRefreshTokenIssuedLaterThanValidFromDate\" TransformationMethod=\"AssertDateTimeIsGreaterThan\">\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId=\"refreshTokenIssuedOnDateTime\" TransformationClaimType=\"rightOperand\" />",
+        fix: "Use a ClaimType of the DataType the message names (`string` above), or convert the claim first with another transformation.",
+    }
+    ParameterDataType {
+        name: "parameter-data-type",
+        severity: Warning,
+        summary: "an InputParameter's DataType is not its method's, or its Value does not parse as its DataType",
+        evidence: Evidence::RunTime("the upload accepts it, and the transformation fails when it runs: `Execution of ClaimsTransformationImpl of Type \"Microsoft.Cpim.Data.Transformations.EqualityTransformation\" for TransformationMethod \"CompareClaimToValue\" ...` for ignoreCase declared boolean (MicrosoftDocs/azure-docs#93116)"),
+        explanation: "Each method reads its parameters as fixed data types (CompareClaimToValue's ignoreCase is a string, AssertNumber's CompareToValue an int). A parameter declared with another DataType, or a boolean or number Value that does not parse, passes the upload and makes the transformation fail when a journey runs it.",
+        example: "<InputParameter Id=\"ignoreCase\" DataType=\"boolean\" Value=\"true\" />",
+        fix: "Write the DataType the message names, and a Value of that type.",
+    }
+    TenantMismatch {
+        name: "tenant-mismatch",
+        severity: Error,
+        summary: "a policy, its BasePolicy and its base file name different tenants",
+        evidence: Evidence::UploadMessage("TenantId in the policy xml 'yourtenant.onmicrosoft.com' is not same as the one in login tenant 'contoso.onmicrosoft.com'. (MicrosoftDocs/azure-docs#30477); a base is looked up in the tenant the policy is uploaded to: `Policy with 'policyId': B cannot be found in the directory`"),
+        explanation: "Every policy of a chain is uploaded to one tenant, and B2C takes a policy only where its TenantId names that tenant; the base is looked up in the same directory. So the TenantId of a policy, its BasePolicy/TenantId and the base file's TenantId must agree. Tokens a build step replaces ({Settings:Tenant}, {{ tenantId }}), GUIDs and two sample names (yourtenant, contoso) are not compared; a real tenant against a sample name is the classic half-done replacement.",
+        example: "<TrustFrameworkPolicy TenantId=\"contoso.onmicrosoft.com\" ...>\n  <BasePolicy>\n    <TenantId>yourtenant.onmicrosoft.com</TenantId>",
+        fix: "Write the same tenant in every file of the chain (or use one `{Settings:Tenant}` placeholder everywhere).",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

@@ -1,0 +1,29 @@
+//! Rules that reproduce the rest of B2C's upload validation, one family per module: the data
+//! types of claims-transformation claims and parameters, tenants along a chain, and the
+//! requirements of technical profiles. Each reads the file's syntax tree and its chain; the
+//! registry in `diagnostic::codes` holds each code's severity and evidence.
+
+mod claims;
+mod data_types;
+mod profiles;
+mod tenants;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::index::Workspace;
+
+/// Every finding of these rules for the file at `path`.
+pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    data_types::check(workspace, path, &mut out);
+    tenants::check(workspace, path, &mut out);
+    profiles::check(workspace, path, &mut out);
+    out
+}
