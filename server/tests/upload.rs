@@ -16,11 +16,11 @@ const CODES: &[&str] = &[
     "transformation-claim-mismatch",
     "parameter-data-type",
     "tenant-mismatch",
-    "technical-profile-missing-element",
+    "required-element-missing",
     "empty-metadata-value",
     "aad-extension-metadata-missing",
     "insecure-rest-auth",
-    "unknown-page-contract",
+    "unknown-page-identifier",
 ];
 
 fn dump(dir: &Path, workspace: &Workspace) -> String {

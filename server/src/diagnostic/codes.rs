@@ -592,6 +592,51 @@ codes! {
         example: "<TrustFrameworkPolicy TenantId=\"contoso.onmicrosoft.com\" ...>\n  <BasePolicy>\n    <TenantId>yourtenant.onmicrosoft.com</TenantId>",
         fix: "Write the same tenant in every file of the chain (or use one `{Settings:Tenant}` placeholder everywhere).",
     }
+    RequiredElementMissing {
+        name: "required-element-missing",
+        severity: Error,
+        summary: "a new TechnicalProfile without DisplayName or Protocol, or a ClaimsProvider without DisplayName",
+        evidence: Evidence::UploadMessage("The required \"DisplayName\" element is missing from TechnicalProfile with id \"AAD-UserWriteUsingAlternativeSecurityId\" (MicrosoftDocs/azure-docs#54775); The element node \"ClaimsProvider\" at line 30 is missing the required element \"DisplayName\". (MicrosoftDocs/azure-docs#46916); a profile without Protocol is rejected the same way (MicrosoftDocs/azure-docs#83388). Every ClaimsProvider of the corpus (803) has a DisplayName"),
+        explanation: "The schema makes these elements optional, because a profile in an extensions file may amend the same-Id profile of its base and take them from there. A profile that amends nothing (no ancestor defines its Id) and includes no other profile must have them itself; a ClaimsProvider always needs a DisplayName. The classic case is a profile copied from an article into an extensions file whose base does not define it (or defines it under another Id).",
+        example: "<ClaimsProvider>\n  <DisplayName>Azure Active Directory</DisplayName>\n  <TechnicalProfiles>\n    <TechnicalProfile Id=\"AAD-UserWriteUsingAlternativeSecurityId\">\n      <PersistedClaims>...</PersistedClaims>",
+        fix: "Add the DisplayName (and Protocol) the message names, or correct the Id so that the profile amends the base's.",
+    }
+    EmptyMetadataValue {
+        name: "empty-metadata-value",
+        severity: Error,
+        summary: "a metadata item with an empty value",
+        evidence: Evidence::UploadMessage("TechnicalProfile \"login-NonInteractive\" in policy \"B2C_1A_signup_signin\" of tenant \"T\" defines an invalid value \"\" for the metadata item \"client_id.\" (Azure-Samples/active-directory-b2c-custom-policy-starterpack#57)"),
+        explanation: "Samples ship items such as `<Item Key=\"client_id\"></Item>` for the reader to fill in. B2C rejects an empty client_id at upload; an empty value of another key is a warning (no upload message confirms it, and the key then does nothing useful).",
+        example: "<Item Key=\"client_id\"></Item>",
+        fix: "Write the value (the application id of your registration), or remove the item.",
+    }
+    AadExtensionMetadataMissing {
+        name: "aad-extension-metadata-missing",
+        severity: Error,
+        summary: "an Azure AD profile reads or writes extension_ claims without ApplicationObjectId and ClientId",
+        evidence: Evidence::UploadMessage("A required Metadata item with key \"ApplicationObjectId\" was not found in the TechnicalProfile with id \"TP\""),
+        explanation: "Custom attributes (`extension_...` claims) live on the b2c-extensions-app. An Azure AD technical profile that reads or persists one must name that application in its merged metadata (its own items, its includes such as AAD-Common, and the same-Id profiles of its base policies).",
+        example: "<TechnicalProfile Id=\"AAD-UserWriteUsingLogonEmail\">\n  <PersistedClaims>\n    <PersistedClaim ClaimTypeReferenceId=\"extension_loyaltyId\" />",
+        fix: "Add `<Item Key=\"ApplicationObjectId\">` and `<Item Key=\"ClientId\">` with the b2c-extensions-app's object id and application id, usually on AAD-Common.",
+    }
+    InsecureRestAuth {
+        name: "insecure-rest-auth",
+        severity: Error,
+        summary: "a relying party in production mode runs a REST profile without authentication",
+        evidence: Evidence::UploadMessage("Profile 'P' uses an insecure authentication mode that is only allowed in production mode policies with metadata key 'AllowInsecureAuthInProduction' set to true. (reported when the relying party is uploaded)"),
+        explanation: "A REST profile with AuthenticationType None may run only in development mode. When a relying party whose DeploymentMode is Production, or absent (the default), runs one in its journey (as an exchange, in a sub-journey, or as a validation profile), B2C rejects the relying party's upload unless the profile sets AllowInsecureAuthInProduction to true.",
+        example: "<TrustFrameworkPolicy PolicyId=\"B2C_1A_signup_signin\" ...> (no DeploymentMode), whose journey runs\n<Item Key=\"AuthenticationType\">None</Item>",
+        fix: "Secure the API (Bearer, Basic, ClientCertificate or ApiKeyHeader), set AllowInsecureAuthInProduction to true on the profile, or set DeploymentMode=\"Development\" while testing.",
+    }
+    UnknownPageIdentifier {
+        name: "unknown-page-identifier",
+        severity: Error,
+        summary: "a ContentDefinition DataUri that names no page B2C has",
+        evidence: Evidence::UploadMessage("The element specified by id 'urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0' cannot be found in the element factory cache. Check that element definition exists in the elements folder. (MicrosoftDocs/azure-docs#47345)"),
+        explanation: "DataUri is `urn:com:microsoft:aad:b2c:elements:[contract:]<page>:<version>`, with page globalexception, providerselection (idpselection), unifiedssp, unifiedssd, multifactor, selfasserted or claimsconsent and a version of three numbers. Versions themselves are not checked: B2C runs versions the articles do not list.",
+        example: "<DataUri>urn:com:microsoft:aad:b2c:elements:contract:selfasserterd:2.1.7</DataUri>",
+        fix: "Correct the page name (and put `contract:` before it to enable JavaScript).",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,
