@@ -48,13 +48,31 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     }
 }
 
+/// Whether the TechnicalProfile element whose Id is at `id_range` has a child `name` (an
+/// element without its attributes still counts: what it lacks is reported by the schema check).
+fn has_child(root: Option<ElementRef<'_>>, id_range: syntax::TextRange, name: &str) -> bool {
+    let Some(root) = root else { return true };
+    root.children_named("ClaimsProviders")
+        .flat_map(|c| c.children_named("ClaimsProvider"))
+        .flat_map(|c| c.children_named("TechnicalProfiles"))
+        .flat_map(|t| t.children_named("TechnicalProfile"))
+        .find(|tp| tp.range().contains_range(id_range))
+        .is_none_or(|tp| tp.child(name).is_some())
+}
+
 fn new_profile_elements(
     workspace: &Workspace,
     path: &Path,
     tp: &TechnicalProfileSummary,
     out: &mut Vec<Diagnostic>,
 ) {
-    if tp.display_name.is_some() && tp.protocol.is_some() {
+    let Some(file) = workspace.file(path) else {
+        return;
+    };
+    let root = ElementRef::root(&file.parse);
+    let display_name = has_child(root, tp.id_range, "DisplayName");
+    let protocol = has_child(root, tp.id_range, "Protocol");
+    if display_name && protocol {
         return;
     }
     let Some(effective) = effective_profile(workspace, path, &tp.id) else {
@@ -64,14 +82,11 @@ fn new_profile_elements(
     if effective.definitions.len() > 1 || !effective.includes.is_empty() {
         return;
     }
-    let missing: Vec<&str> = [
-        ("DisplayName", tp.display_name.is_none()),
-        ("Protocol", tp.protocol.is_none()),
-    ]
-    .iter()
-    .filter(|(_, missing)| *missing)
-    .map(|(name, _)| *name)
-    .collect();
+    let missing: Vec<&str> = [("DisplayName", !display_name), ("Protocol", !protocol)]
+        .iter()
+        .filter(|(_, missing)| *missing)
+        .map(|(name, _)| *name)
+        .collect();
     out.push(Diagnostic::new(
         tp.id_range,
         DiagnosticCode::RequiredElementMissing,
@@ -81,7 +96,7 @@ fn new_profile_elements(
              Add {}, or correct the Id if this was meant to amend a profile of the base",
             tp.id,
             missing.join(" and "),
-            if tp.display_name.is_none() {
+            if !display_name {
                 format!(" (`The required \"DisplayName\" element is missing from TechnicalProfile with id \"{}\"`)", tp.id)
             } else {
                 String::new()
