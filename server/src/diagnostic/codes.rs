@@ -466,6 +466,15 @@ codes! {
         example: "<DataType>String</DataType>",
         fix: "Use one of the values the message lists (`string` above).",
     }
+    UnexpectedText {
+        name: "unexpected-text",
+        severity: Error,
+        summary: "text in an element that takes only child elements, or white space in one that must be empty",
+        evidence: Evidence::Schema("complex types without mixed content, and empty content models; .NET's validator, which B2C's upload uses, says `The element 'X' cannot contain text` and `The element 'X' cannot contain white space. Content model is empty.`"),
+        explanation: "An element whose content is child elements only (ClaimType, TechnicalProfile, OutputClaims...) cannot hold text, and one whose content must be empty (InputClaim, OutputClaim, Protocol, ClaimsExchange...) cannot even hold white space: `<OutputClaim ClaimTypeReferenceId=\"email\">\n</OutputClaim>` is rejected where `<OutputClaim ClaimTypeReferenceId=\"email\" />` is accepted.",
+        example: "<OutputClaims>\n  email\n  <OutputClaim ClaimTypeReferenceId=\"email\" />\n</OutputClaims>",
+        fix: "Remove the text (or the white space between the tags), or move it into the child element it belongs to.",
+    }
     UnreplacedPlaceholder {
         name: "unreplaced-placeholder",
         severity: Warning,

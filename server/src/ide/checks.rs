@@ -699,6 +699,7 @@ fn check_subtree(
         }
         check_attributes(element, spec, out);
         check_text(element, spec, out);
+        check_content(element, spec, out);
         if spec.open_content {
             continue;
         }
@@ -905,6 +906,52 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
                 format!("{} needs the attribute {}", spec.name, attr_spec.name),
             ));
         }
+    }
+}
+
+/// Character data where the schema allows none. The upload's schema validation rejects text
+/// in an element whose content is elements only (`The element 'X' cannot contain text`), and
+/// even white space in an element whose content must be empty (`The element 'X' cannot contain
+/// white space. Content model is empty.`): `<InputClaim ...>\n</InputClaim>` is not
+/// `<InputClaim ... />`.
+fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    if spec.text || spec.open_content {
+        return;
+    }
+    let is_xml_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let mut blank = None;
+    for piece in element.text_pieces() {
+        let raw = piece.raw();
+        let trimmed = raw.trim_matches(is_xml_space);
+        if trimmed.is_empty() {
+            blank.get_or_insert(piece.range());
+            continue;
+        }
+        let lead = raw.len() - raw.trim_start_matches(is_xml_space).len();
+        let range = TextRange::at(
+            piece.range().start() + TextSize::from(lead as u32),
+            TextSize::of(trimmed),
+        );
+        out.push(Diagnostic::new(
+            range,
+            DiagnosticCode::UnexpectedText,
+            format!(
+                "{} cannot contain text: it takes {}, and B2C's schema validation rejects text here; remove it, or put it in the child element it belongs to",
+                spec.name,
+                allowed_children(spec)
+            ),
+        ));
+        return;
+    }
+    if let (Some(range), true) = (blank, spec.children.is_empty()) {
+        out.push(Diagnostic::new(
+            range,
+            DiagnosticCode::UnexpectedText,
+            format!(
+                "{0} cannot contain even white space: its content must be empty (B2C: `cannot contain white space. Content model is empty.`); write <{0} ... /> or nothing between its tags",
+                spec.name
+            ),
+        ));
     }
 }
 
