@@ -21,6 +21,9 @@ const CODES: &[&str] = &[
     "aad-extension-metadata-missing",
     "insecure-rest-auth",
     "unknown-page-identifier",
+    "unexpected-text",
+    "invalid-attribute-value",
+    "invalid-element-value",
 ];
 
 fn dump(dir: &Path, workspace: &Workspace) -> String {

@@ -451,8 +451,8 @@ codes! {
     InvalidAttributeValue {
         name: "invalid-attribute-value",
         severity: Error,
-        summary: "an attribute value outside the schema's enumeration or type",
-        evidence: Evidence::Schema("enumerations and xs:boolean/xs:integer types, compared as written (case included)"),
+        summary: "an attribute value outside the schema's enumeration, type or pattern",
+        evidence: Evidence::Schema("enumerations and xs:boolean/xs:integer types, compared as written (case included); the xs:pattern facets of the PolicyId and Culture types"),
         explanation: "The schema allows only the listed values (or a boolean or a number). Enumerations compare case: `development` is not `Development`.",
         example: "<TrustFrameworkPolicy DeploymentMode=\"Debug\" ...>",
         fix: "Use one of the values the message lists, spelt as listed.",
@@ -460,8 +460,8 @@ codes! {
     InvalidElementValue {
         name: "invalid-element-value",
         severity: Error,
-        summary: "an element's text outside the schema's enumeration",
-        evidence: Evidence::Schema("enumerations such as DataType and UserInputType, compared as written (case included)"),
+        summary: "an element's text outside the schema's enumeration or pattern",
+        evidence: Evidence::Schema("enumerations such as DataType and UserInputType, compared as written (case included); the xs:pattern facets of BasePolicy/PolicyId and SupportedLanguage"),
         explanation: "The schema allows only the listed values, spelt as listed.",
         example: "<DataType>String</DataType>",
         fix: "Use one of the values the message lists (`string` above).",

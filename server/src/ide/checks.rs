@@ -868,7 +868,10 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
                 "true or false".to_owned(),
             ),
             ValueType::Integer => (v.parse::<i64>().is_ok(), false, "a whole number".to_owned()),
-            _ => (true, true, String::new()),
+            _ => match schema_pattern(spec.name, Some(text)) {
+                Some((matches, described)) => (matches(v), false, described.to_owned()),
+                None => (true, true, String::new()),
+            },
         };
         if !ok && looks_like_placeholder(v) {
             out.push(placeholder(value.range(), v, text, spec.name));
@@ -955,7 +958,69 @@ fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diag
     }
 }
 
+/// A test of a value against a pattern, and what the pattern accepts in words.
+type SchemaPattern = (fn(&str) -> bool, &'static str);
+
+/// A value the schema constrains with an `xs:pattern` (TrustFrameworkPolicy_0.3.0.0.xsd's
+/// PolicyId and Culture types; XSD patterns match the whole value), as a test and a description
+/// of what it accepts. `attribute` is `None` for the element's text.
+fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
+    const POLICY_ID: &str = "a PolicyId of letters, digits, `_`, `-` and `.`, not ending with `.` (the schema's pattern)";
+    const CULTURE: &str = "a culture name such as `en`, `es-419` or `zh-Hant` (the schema's pattern: a lower-case language of 1 to 3 letters, then up to two `-` parts of 2 to 4 letters or digits)";
+    match (element, attribute) {
+        ("TrustFrameworkPolicy", Some("PolicyId")) | ("PolicyId", None) => {
+            Some((policy_id_matches, POLICY_ID))
+        }
+        ("SupportedLanguage", None)
+        | ("SupportedLanguages", Some("DefaultLanguage"))
+        | ("SupportedLanguages", Some("PolicyLanguage"))
+        | ("LocalizedResources", Some("Culture"))
+        | ("LocalizedResourcesReference", Some("Language")) => Some((culture_matches, CULTURE)),
+        _ => None,
+    }
+}
+
+/// `[A-Za-z0-9_\-\.]*[A-Za-z0-9_\-]+`
+fn policy_id_matches(value: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    value.chars().all(|c| allowed(c) || c == '.') && value.chars().last().is_some_and(allowed)
+}
+
+/// `[a-z]{1,3}(-[a-zA-Z0-9]{2,4}){0,2}`
+fn culture_matches(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let language = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    (1..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_lowercase())
+        && rest.len() <= 2
+        && rest
+            .iter()
+            .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    if let Some((matches, described)) = schema_pattern(spec.name, None) {
+        let (text, range) = element.text_with_range();
+        let value = text.trim();
+        if let Some(range) = range {
+            if !value.contains('{') && !matches(value) {
+                if looks_like_placeholder(value) {
+                    out.push(placeholder(range, value, "value", spec.name));
+                } else {
+                    out.push(Diagnostic::new(
+                        range,
+                        DiagnosticCode::InvalidElementValue,
+                        format!(
+                            "\"{value}\" is not a valid {}: expected {described}",
+                            spec.name
+                        ),
+                    ));
+                }
+            }
+        }
+        return;
+    }
     if spec.text_value != ValueType::Enum || spec.text_allowed.is_empty() {
         return;
     }
