@@ -646,6 +646,15 @@ codes! {
         example: "<DataUri>urn:com:microsoft:aad:b2c:elements:contract:selfasserterd:2.1.7</DataUri>",
         fix: "Correct the page name (and put `contract:` before it to enable JavaScript).",
     }
+    InvalidRegex {
+        name: "invalid-regex",
+        severity: Warning,
+        summary: "a Restriction/Pattern or MatchesRegex expression that .NET cannot compile",
+        evidence: Evidence::RunTime("B2C evaluates these expressions with .NET's Regex when the page validates the value; an expression that does not compile cannot validate anything. No upload message is reported for it"),
+        explanation: "Only what certainly fails in .NET is said: a group or character class that is never closed, a `)` without its `(`, a quantifier that follows nothing (`*abc`, `a|+b`), a trailing lone backslash. Lookarounds, backreferences, named groups and class subtraction are .NET features and are accepted.",
+        example: "<Pattern RegularExpression=\"^([0-9]{6}$\" HelpText=\"Six digits\" />",
+        fix: "Close the group or class, escape the literal (`\\*`, `\\)`), or remove the stray character.",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

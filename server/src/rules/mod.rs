@@ -6,6 +6,7 @@
 mod claims;
 mod data_types;
 mod profiles;
+mod regex;
 mod tenants;
 
 use std::path::Path;
@@ -25,5 +26,8 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     data_types::check(workspace, path, &mut out);
     tenants::check(workspace, path, &mut out);
     profiles::check(workspace, path, &mut out);
+    if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
+        regex::check(root, &mut out);
+    }
     out
 }
