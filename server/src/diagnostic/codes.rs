@@ -655,6 +655,24 @@ codes! {
         example: "<Pattern RegularExpression=\"^([0-9]{6}$\" HelpText=\"Six digits\" />",
         fix: "Close the group or class, escape the literal (`\\*`, `\\)`), or remove the stray character.",
     }
+    PredicateParameters {
+        name: "predicate-parameters",
+        severity: Warning,
+        summary: "a Predicate method B2C does not have, or a parameter its method does not take or needs",
+        evidence: Evidence::Article("predicates.md: IsLengthRange and IsDateRange take Minimum and Maximum, MatchesRegex RegularExpression, IncludesCharacters CharacterSet; every predicate of the corpus agrees"),
+        explanation: "Predicate@Method is a free string to the schema, but B2C has four methods, each with fixed parameters. A misspelt method or parameter Id leaves the predicate without the value it checks.",
+        example: "<Predicate Id=\"Digits\" Method=\"MatchesRegex\">\n  <Parameters>\n    <Parameter Id=\"Expression\">^[0-9]+$</Parameter>",
+        fix: "Use the method and parameter names the message lists (`RegularExpression` above).",
+    }
+    CharacterSetEscape {
+        name: "character-set-escape",
+        severity: Error,
+        summary: "a CharacterSet parameter with a backslash escape other than \\\\ or \\-",
+        evidence: Evidence::UploadMessage("the only escape patterns allowed in CharacterSet Parameters are \"\\\\\" \"\\-\""),
+        explanation: "An IncludesCharacters predicate's CharacterSet lists characters and ranges (`a-z`); a backslash may only escape a backslash or a hyphen. Other escapes (`\\d`, `\\.`) are rejected at upload.",
+        example: "<Parameter Id=\"CharacterSet\">\\d</Parameter>",
+        fix: "Write the characters themselves (`0-9` for digits, `.` for a dot), `\\\\` for a backslash, `\\-` for a hyphen.",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

@@ -5,6 +5,7 @@
 
 mod claims;
 mod data_types;
+mod predicates;
 mod profiles;
 mod regex;
 mod tenants;
@@ -28,6 +29,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     profiles::check(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
+        predicates::check(root, &mut out);
     }
     out
 }

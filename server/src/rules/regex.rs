@@ -1,5 +1,5 @@
 //! Regular expressions that .NET cannot compile: a ClaimType's Restriction/Pattern and a
-//! MatchesRegex predicate's Expression. The check is structural and says only what certainly
+//! MatchesRegex predicate's RegularExpression. The check is structural and says only what certainly
 //! fails in .NET (an unclosed group or character class, a `)` without its `(`, a quantifier
 //! that follows nothing, a trailing lone backslash); constructs that other engines reject but
 //! .NET takes (lookarounds, backreferences, `[a-z-[aeiou]]`) are never judged.
@@ -32,7 +32,7 @@ pub(super) fn check(root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
             .flat_map(|p| p.children_named("Parameter"))
             .filter(|p| {
                 p.attribute_value("Id")
-                    .is_some_and(|id| id.trim().eq_ignore_ascii_case("Expression"))
+                    .is_some_and(|id| id.trim().eq_ignore_ascii_case("RegularExpression"))
             });
         for expression in expressions {
             let (value, range) = expression.text_with_range();
