@@ -673,6 +673,15 @@ codes! {
         example: "<Parameter Id=\"CharacterSet\">\\d</Parameter>",
         fix: "Write the characters themselves (`0-9` for digits, `.` for a dot), `\\\\` for a backslash, `\\-` for a hyphen.",
     }
+    UnsupportedLanguage {
+        name: "unsupported-language",
+        severity: Warning,
+        summary: "a DefaultLanguage or LocalizedResourcesReference language that SupportedLanguages does not list",
+        evidence: Evidence::Article("localization.md: the default language and the languages pages are localized into are among the supported languages; every policy of the corpus agrees"),
+        explanation: "SupportedLanguages lists the languages a policy offers (its own and those of the policies it builds on or that build on it). A DefaultLanguage outside the list, or a content definition's LocalizedResourcesReference in a language outside it, is never used.",
+        example: "<SupportedLanguages DefaultLanguage=\"en\">\n  <SupportedLanguage>en</SupportedLanguage>\n</SupportedLanguages>\n...\n<LocalizedResourcesReference Language=\"fr\" LocalizedResourcesReferenceId=\"api.signuporsignin.fr\" />",
+        fix: "Add the language to SupportedLanguages, or correct it.",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

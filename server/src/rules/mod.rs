@@ -5,6 +5,7 @@
 
 mod claims;
 mod data_types;
+mod localization;
 mod predicates;
 mod profiles;
 mod regex;
@@ -27,6 +28,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     data_types::check(workspace, path, &mut out);
     tenants::check(workspace, path, &mut out);
     profiles::check(workspace, path, &mut out);
+    localization::check(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);
