@@ -682,6 +682,24 @@ codes! {
         example: "<SupportedLanguages DefaultLanguage=\"en\">\n  <SupportedLanguage>en</SupportedLanguage>\n</SupportedLanguages>\n...\n<LocalizedResourcesReference Language=\"fr\" LocalizedResourcesReferenceId=\"api.signuporsignin.fr\" />",
         fix: "Add the language to SupportedLanguages, or correct it.",
     }
+    SendClaimsIssuer {
+        name: "send-claims-issuer",
+        severity: Warning,
+        summary: "a SendClaims step whose issuer is not a token issuer",
+        evidence: Evidence::Article("userjourneys.md and jwt-issuer-technical-profile.md: the SendClaims step's CpimIssuerTechnicalProfileReferenceId names the token issuer; every journey of the corpus names a JWT, SAML, UserInfo or OAuth2-error issuer"),
+        explanation: "The last step of a journey sends the claims in a token issued by the profile it names. A self-asserted, REST or other profile there issues nothing.",
+        example: "<OrchestrationStep Order=\"7\" Type=\"SendClaims\" CpimIssuerTechnicalProfileReferenceId=\"AAD-UserReadUsingObjectId\" />",
+        fix: "Name the token issuer profile (JwtIssuer in the starter pack, Saml2AssertionIssuer for SAML).",
+    }
+    SelectionTargetAndValidation {
+        name: "selection-target-and-validation",
+        severity: Warning,
+        summary: "a ClaimsProviderSelection with both TargetClaimsExchangeId and ValidationClaimsExchangeId",
+        evidence: Evidence::Article("userjourneys.md: TargetClaimsExchangeId or ValidationClaimsExchangeId must be specified, but not both"),
+        explanation: "A selection button either leads to an exchange of a later step (Target) or validates the current page with an exchange of this step (Validation).",
+        example: "<ClaimsProviderSelection TargetClaimsExchangeId=\"FacebookExchange\" ValidationClaimsExchangeId=\"LocalAccountSigninEmailExchange\" />",
+        fix: "Keep the attribute the button means, and add another selection for the other.",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,
