@@ -700,6 +700,15 @@ codes! {
         example: "<ClaimsProviderSelection TargetClaimsExchangeId=\"FacebookExchange\" ValidationClaimsExchangeId=\"LocalAccountSigninEmailExchange\" />",
         fix: "Keep the attribute the button means, and add another selection for the other.",
     }
+    VerificationControlIncomplete {
+        name: "verification-control-incomplete",
+        severity: Warning,
+        summary: "a VerificationControl without its required VerificationCode claim or its SendCode and VerifyCode actions",
+        evidence: Evidence::Article("display-control-verification.md, \"VerificationControl required elements\"; every verification control of the corpus has them, merged along its chain"),
+        explanation: "A verification control sends a code and checks it: it needs a DisplayClaim whose ControlClaimType is VerificationCode, marked Required, and the actions SendCode and VerifyCode. A control amended along the chain is judged with all its parts.",
+        example: "<DisplayControl Id=\"emailVerificationControl\" UserInterfaceControlType=\"VerificationControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"email\" Required=\"true\" />\n  </DisplayClaims>",
+        fix: "Add the DisplayClaim and the actions the message names.",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

@@ -5,6 +5,7 @@
 
 mod claims;
 mod data_types;
+mod display_controls;
 mod journeys;
 mod localization;
 mod predicates;
@@ -31,6 +32,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     profiles::check(workspace, path, &mut out);
     localization::check(workspace, path, &mut out);
     journeys::check(workspace, path, &mut out);
+    display_controls::check(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);
