@@ -709,6 +709,15 @@ codes! {
         example: "<DisplayControl Id=\"emailVerificationControl\" UserInterfaceControlType=\"VerificationControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"email\" Required=\"true\" />\n  </DisplayClaims>",
         fix: "Add the DisplayClaim and the actions the message names.",
     }
+    RelyingPartyIncomplete {
+        name: "relying-party-incomplete",
+        severity: Warning,
+        summary: "a RelyingParty without DefaultUserJourney, or whose profile speaks neither OpenIdConnect nor SAML2",
+        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
+        explanation: "The schema leaves both open, but a relying party runs its DefaultUserJourney and answers its application in OpenID Connect or SAML 2.0.",
+        example: "<RelyingParty>\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"OAuth2\" />",
+        fix: "Add the DefaultUserJourney, or write OpenIdConnect (or SAML2).",
+    }
     StepOrderDuplicate {
         name: "step-order-duplicate",
         severity: Error,

@@ -11,6 +11,7 @@ mod localization;
 mod predicates;
 mod profiles;
 mod regex;
+mod relying_party;
 mod tenants;
 
 use std::path::Path;
@@ -36,6 +37,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);
+        relying_party::check(root, &mut out);
     }
     out
 }
