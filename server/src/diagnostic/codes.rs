@@ -632,7 +632,7 @@ codes! {
         name: "insecure-rest-auth",
         severity: Error,
         summary: "a relying party in production mode runs a REST profile without authentication",
-        evidence: Evidence::UploadMessage("Profile 'P' uses an insecure authentication mode that is only allowed in production mode policies with metadata key 'AllowInsecureAuthInProduction' set to true. (reported when the relying party is uploaded)"),
+        evidence: Evidence::UploadMessage("Profile 'P' uses an insecure authentication mode that is only allowed in production mode policies with metadata key 'AllowInsecureAuthInProduction' set to true. (reported when the relying party is uploaded: blog.beachside.dev/entry/2021/06/02/190000; restful-technical-profile.md: production is DeploymentMode Production or not specified)"),
         explanation: "A REST profile with AuthenticationType None may run only in development mode. When a relying party whose DeploymentMode is Production, or absent (the default), runs one in its journey (as an exchange, in a sub-journey, or as a validation profile), B2C rejects the relying party's upload unless the profile sets AllowInsecureAuthInProduction to true.",
         example: "<TrustFrameworkPolicy PolicyId=\"B2C_1A_signup_signin\" ...> (no DeploymentMode), whose journey runs\n<Item Key=\"AuthenticationType\">None</Item>",
         fix: "Secure the API (Bearer, Basic, ClientCertificate or ApiKeyHeader), set AllowInsecureAuthInProduction to true on the profile, or set DeploymentMode=\"Development\" while testing.",
