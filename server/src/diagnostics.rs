@@ -207,6 +207,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     out.extend(crate::ide::setting_diagnostics(path, &file.text));
     out.extend(crate::journeys::journey_diagnostics(workspace, path));
     out.extend(crate::ide::catalog_diagnostics(workspace, path));
+    out.extend(crate::rules::upload_diagnostics(workspace, path));
     out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code.as_str()));
     out
 }

@@ -17,3 +17,4 @@ pub mod journeys;
 pub mod lsp;
 pub mod navigation;
 pub mod parallel;
+pub mod rules;

@@ -141,7 +141,7 @@ fn big_policy(bytes: usize) -> String {
     }
     claims.push_str("    </ClaimsSchema>\n  </BuildingBlocks>\n");
     policy(&format!(
-        "{claims}  <ClaimsProviders>\n    <ClaimsProvider>\n      <DisplayName>P</DisplayName>\n      <TechnicalProfiles>\n        <TechnicalProfile Id=\"TP\">\n          <Protocol Name=\"Proprietary\" Handler=\"Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null\" />\n          <OutputClaims>\n{outputs}          </OutputClaims>\n        </TechnicalProfile>\n      </TechnicalProfiles>\n    </ClaimsProvider>\n  </ClaimsProviders>"
+        "{claims}  <ClaimsProviders>\n    <ClaimsProvider>\n      <DisplayName>P</DisplayName>\n      <TechnicalProfiles>\n        <TechnicalProfile Id=\"TP\">\n          <DisplayName>TP</DisplayName>\n          <Protocol Name=\"Proprietary\" Handler=\"Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null\" />\n          <OutputClaims>\n{outputs}          </OutputClaims>\n        </TechnicalProfile>\n      </TechnicalProfiles>\n    </ClaimsProvider>\n  </ClaimsProviders>"
     ))
 }
 

@@ -24,7 +24,7 @@ fn layer(module: &str) -> Option<u8> {
         // Files on disk and the index of what they hold.
         "files" | "index" => 1,
         // Analyses over the index.
-        "diagnostics" | "ide" | "journeys" | "navigation" | "assists" => 2,
+        "diagnostics" | "ide" | "journeys" | "navigation" | "assists" | "rules" => 2,
         // Front ends.
         "cli" | "build" | "lsp" | "fuzzing" => 3,
         _ => return None,

@@ -1104,7 +1104,10 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         doc: "Adds a string claim to a string collection, keeping values unique.",
         input_claims: &[
             MethodClaim { name: "item", data_type: "string", required: true },
-            MethodClaim { name: "collection", data_type: "stringCollection", required: false },
+            // The article calls it optional; B2C rejects the upload without it
+            // ("expected by the TransformMethod but were not declared in the Policy:
+            // [StringCollection]collection", MicrosoftDocs/azure-docs#71139).
+            MethodClaim { name: "collection", data_type: "stringCollection", required: true },
         ],
         input_parameters: &[],
         output_claims: &[
@@ -1121,7 +1124,10 @@ pub(super) static METHODS: &[TransformationMethod] = &[
         family: "string-collection",
         doc: "Adds a constant to a string collection, keeping values unique.",
         input_claims: &[
-            MethodClaim { name: "collection", data_type: "stringCollection", required: false },
+            // The article calls it optional; B2C rejects the upload without it
+            // ("expected by the TransformMethod but were not declared in the Policy:
+            // [StringCollection]collection", MicrosoftDocs/azure-docs#71139).
+            MethodClaim { name: "collection", data_type: "stringCollection", required: true },
         ],
         input_parameters: &[
             MethodParameter { id: "item", data_type: "string", required: true, allowed: &[] },

@@ -451,8 +451,8 @@ codes! {
     InvalidAttributeValue {
         name: "invalid-attribute-value",
         severity: Error,
-        summary: "an attribute value outside the schema's enumeration or type",
-        evidence: Evidence::Schema("enumerations and xs:boolean/xs:integer types, compared as written (case included)"),
+        summary: "an attribute value outside the schema's enumeration, type or pattern",
+        evidence: Evidence::Schema("enumerations and xs:boolean/xs:integer types, compared as written (case included); the xs:pattern facets of the PolicyId and Culture types"),
         explanation: "The schema allows only the listed values (or a boolean or a number). Enumerations compare case: `development` is not `Development`.",
         example: "<TrustFrameworkPolicy DeploymentMode=\"Debug\" ...>",
         fix: "Use one of the values the message lists, spelt as listed.",
@@ -460,11 +460,20 @@ codes! {
     InvalidElementValue {
         name: "invalid-element-value",
         severity: Error,
-        summary: "an element's text outside the schema's enumeration",
-        evidence: Evidence::Schema("enumerations such as DataType and UserInputType, compared as written (case included)"),
+        summary: "an element's text outside the schema's enumeration or pattern",
+        evidence: Evidence::Schema("enumerations such as DataType and UserInputType, compared as written (case included); the xs:pattern facets of BasePolicy/PolicyId and SupportedLanguage"),
         explanation: "The schema allows only the listed values, spelt as listed.",
         example: "<DataType>String</DataType>",
         fix: "Use one of the values the message lists (`string` above).",
+    }
+    UnexpectedText {
+        name: "unexpected-text",
+        severity: Error,
+        summary: "text in an element that takes only child elements, or white space in one that must be empty",
+        evidence: Evidence::Schema("complex types without mixed content, and empty content models; .NET's validator, which B2C's upload uses, says `The element 'X' cannot contain text` and `The element 'X' cannot contain white space. Content model is empty.`"),
+        explanation: "An element whose content is child elements only (ClaimType, TechnicalProfile, OutputClaims...) cannot hold text, and one whose content must be empty (InputClaim, OutputClaim, Protocol, ClaimsExchange...) cannot even hold white space: `<OutputClaim ClaimTypeReferenceId=\"email\">\n</OutputClaim>` is rejected where `<OutputClaim ClaimTypeReferenceId=\"email\" />` is accepted.",
+        example: "<OutputClaims>\n  email\n  <OutputClaim ClaimTypeReferenceId=\"email\" />\n</OutputClaims>",
+        fix: "Remove the text (or the white space between the tags), or move it into the child element it belongs to.",
     }
     UnreplacedPlaceholder {
         name: "unreplaced-placeholder",
@@ -564,6 +573,150 @@ codes! {
         explanation: "The parameter takes one of a few values.",
         example: "<InputParameter Id=\"operator\" DataType=\"string\" Value=\"EQUAL\" />",
         fix: "Use one of the values the message lists.",
+    }
+    TransformationClaimDataType {
+        name: "transformation-claim-data-type",
+        severity: Error,
+        summary: "a transformation's claim has another DataType than its method takes there",
+        evidence: Evidence::UploadMessage("The InputClaims mismatched in ClaimsTransformation with id \"AssertRefreshTokenIssuedLaterThanValidFromDate\" with TransformationMethod \"AssertDateTimeIsGreaterThan\". The following InputClaims were declared in the Policy but were not expected by the TransformMethod: [DateTime]rightOperand. The following InputClaims were expected by the TransformMethod but were not declared in the Policy: [String]rightOperand. (azure-ad-b2c/samples#515; the types each method takes are those the B2C team's unit tests use)"),
+        explanation: "B2C matches a transformation's claims against its method by name and data type: under the right TransformationClaimType, a ClaimType of another DataType is still a mismatch. The ClaimType's DataType is taken from the nearest definition in the chain that states one. An error where a policy B2C runs confirms the method's signature; a warning where only the article does.",
+        example: "<ClaimType Id=\"refreshTokenIssuedOnDateTime\"><DataType>dateTime</DataType></ClaimType>\n...\n<ClaimsTransformation Id=\"AssertRefreshTokenIssuedLaterThanValidFromDate\" TransformationMethod=\"AssertDateTimeIsGreaterThan\">\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId=\"refreshTokenIssuedOnDateTime\" TransformationClaimType=\"rightOperand\" />",
+        fix: "Use a ClaimType of the DataType the message names (`string` above), or convert the claim first with another transformation.",
+    }
+    ParameterDataType {
+        name: "parameter-data-type",
+        severity: Warning,
+        summary: "an InputParameter's DataType is not its method's, or its Value does not parse as its DataType",
+        evidence: Evidence::RunTime("the upload accepts it, and the transformation fails when it runs: `Execution of ClaimsTransformationImpl of Type \"Microsoft.Cpim.Data.Transformations.EqualityTransformation\" for TransformationMethod \"CompareClaimToValue\" ...` for ignoreCase declared boolean (MicrosoftDocs/azure-docs#93116)"),
+        explanation: "Each method reads its parameters as fixed data types (CompareClaimToValue's ignoreCase is a string, AssertNumber's CompareToValue an int). A parameter declared with another DataType, or a boolean or number Value that does not parse, passes the upload and makes the transformation fail when a journey runs it.",
+        example: "<InputParameter Id=\"ignoreCase\" DataType=\"boolean\" Value=\"true\" />",
+        fix: "Write the DataType the message names, and a Value of that type.",
+    }
+    TenantMismatch {
+        name: "tenant-mismatch",
+        severity: Error,
+        summary: "a policy, its BasePolicy and its base file name different tenants",
+        evidence: Evidence::UploadMessage("TenantId in the policy xml 'yourtenant.onmicrosoft.com' is not same as the one in login tenant 'contoso.onmicrosoft.com'. (MicrosoftDocs/azure-docs#30477); a base is looked up in the tenant the policy is uploaded to: `Policy with 'policyId': B cannot be found in the directory`"),
+        explanation: "Every policy of a chain is uploaded to one tenant, and B2C takes a policy only where its TenantId names that tenant; the base is looked up in the same directory. So the TenantId of a policy, its BasePolicy/TenantId and the base file's TenantId must agree. Tokens a build step replaces ({Settings:Tenant}, {{ tenantId }}), GUIDs and two sample names (yourtenant, contoso) are not compared; a real tenant against a sample name is the classic half-done replacement.",
+        example: "<TrustFrameworkPolicy TenantId=\"contoso.onmicrosoft.com\" ...>\n  <BasePolicy>\n    <TenantId>yourtenant.onmicrosoft.com</TenantId>",
+        fix: "Write the same tenant in every file of the chain (or use one `{Settings:Tenant}` placeholder everywhere).",
+    }
+    RequiredElementMissing {
+        name: "required-element-missing",
+        severity: Error,
+        summary: "a new TechnicalProfile without DisplayName or Protocol, or a ClaimsProvider without DisplayName",
+        evidence: Evidence::UploadMessage("The required \"DisplayName\" element is missing from TechnicalProfile with id \"AAD-UserWriteUsingAlternativeSecurityId\" (MicrosoftDocs/azure-docs#54775); The element node \"ClaimsProvider\" at line 30 is missing the required element \"DisplayName\". (MicrosoftDocs/azure-docs#46916); a profile without Protocol is rejected the same way (MicrosoftDocs/azure-docs#83388). Every ClaimsProvider of the corpus (803) has a DisplayName"),
+        explanation: "The schema makes these elements optional, because a profile in an extensions file may amend the same-Id profile of its base and take them from there. A profile that amends nothing (no ancestor defines its Id) and includes no other profile must have them itself; a ClaimsProvider always needs a DisplayName. The classic case is a profile copied from an article into an extensions file whose base does not define it (or defines it under another Id).",
+        example: "<ClaimsProvider>\n  <DisplayName>Azure Active Directory</DisplayName>\n  <TechnicalProfiles>\n    <TechnicalProfile Id=\"AAD-UserWriteUsingAlternativeSecurityId\">\n      <PersistedClaims>...</PersistedClaims>",
+        fix: "Add the DisplayName (and Protocol) the message names, or correct the Id so that the profile amends the base's.",
+    }
+    EmptyMetadataValue {
+        name: "empty-metadata-value",
+        severity: Error,
+        summary: "a metadata item with an empty value",
+        evidence: Evidence::UploadMessage("TechnicalProfile \"login-NonInteractive\" in policy \"B2C_1A_signup_signin\" of tenant \"T\" defines an invalid value \"\" for the metadata item \"client_id.\" (Azure-Samples/active-directory-b2c-custom-policy-starterpack#57)"),
+        explanation: "Samples ship items such as `<Item Key=\"client_id\"></Item>` for the reader to fill in. B2C rejects an empty client_id at upload; an empty value of another key is a warning (no upload message confirms it, and the key then does nothing useful).",
+        example: "<Item Key=\"client_id\"></Item>",
+        fix: "Write the value (the application id of your registration), or remove the item.",
+    }
+    AadExtensionMetadataMissing {
+        name: "aad-extension-metadata-missing",
+        severity: Error,
+        summary: "an Azure AD profile reads or writes extension_ claims without ApplicationObjectId and ClientId",
+        evidence: Evidence::UploadMessage("A required Metadata item with key \"ApplicationObjectId\" was not found in the TechnicalProfile with id \"TP\""),
+        explanation: "Custom attributes (`extension_...` claims) live on the b2c-extensions-app. An Azure AD technical profile that reads or persists one must name that application in its merged metadata (its own items, its includes such as AAD-Common, and the same-Id profiles of its base policies).",
+        example: "<TechnicalProfile Id=\"AAD-UserWriteUsingLogonEmail\">\n  <PersistedClaims>\n    <PersistedClaim ClaimTypeReferenceId=\"extension_loyaltyId\" />",
+        fix: "Add `<Item Key=\"ApplicationObjectId\">` and `<Item Key=\"ClientId\">` with the b2c-extensions-app's object id and application id, usually on AAD-Common.",
+    }
+    InsecureRestAuth {
+        name: "insecure-rest-auth",
+        severity: Error,
+        summary: "a relying party in production mode runs a REST profile without authentication",
+        evidence: Evidence::UploadMessage("Profile 'P' uses an insecure authentication mode that is only allowed in production mode policies with metadata key 'AllowInsecureAuthInProduction' set to true. (reported when the relying party is uploaded: blog.beachside.dev/entry/2021/06/02/190000; restful-technical-profile.md: production is DeploymentMode Production or not specified)"),
+        explanation: "A REST profile with AuthenticationType None may run only in development mode. When a relying party whose DeploymentMode is Production, or absent (the default), runs one in its journey (as an exchange, in a sub-journey, or as a validation profile), B2C rejects the relying party's upload unless the profile sets AllowInsecureAuthInProduction to true.",
+        example: "<TrustFrameworkPolicy PolicyId=\"B2C_1A_signup_signin\" ...> (no DeploymentMode), whose journey runs\n<Item Key=\"AuthenticationType\">None</Item>",
+        fix: "Secure the API (Bearer, Basic, ClientCertificate or ApiKeyHeader), set AllowInsecureAuthInProduction to true on the profile, or set DeploymentMode=\"Development\" while testing.",
+    }
+    UnknownPageIdentifier {
+        name: "unknown-page-identifier",
+        severity: Error,
+        summary: "a ContentDefinition DataUri that names no page B2C has",
+        evidence: Evidence::UploadMessage("The element specified by id 'urn:com:microsoft:aad:b2c:elements:selfasserted:2.0.0' cannot be found in the element factory cache. Check that element definition exists in the elements folder. (MicrosoftDocs/azure-docs#47345)"),
+        explanation: "DataUri is `urn:com:microsoft:aad:b2c:elements:[contract:]<page>:<version>`, with page globalexception, providerselection (idpselection), unifiedssp, unifiedssd, multifactor, selfasserted or claimsconsent and a version of three numbers. Versions themselves are not checked: B2C runs versions the articles do not list.",
+        example: "<DataUri>urn:com:microsoft:aad:b2c:elements:contract:selfasserterd:2.1.7</DataUri>",
+        fix: "Correct the page name (and put `contract:` before it to enable JavaScript).",
+    }
+    InvalidRegex {
+        name: "invalid-regex",
+        severity: Warning,
+        summary: "a Restriction/Pattern or MatchesRegex expression that .NET cannot compile",
+        evidence: Evidence::RunTime("B2C evaluates these expressions with .NET's Regex when the page validates the value; an expression that does not compile cannot validate anything. No upload message is reported for it"),
+        explanation: "Only what certainly fails in .NET is said: a group or character class that is never closed, a `)` without its `(`, a quantifier that follows nothing (`*abc`, `a|+b`), a trailing lone backslash. Lookarounds, backreferences, named groups and class subtraction are .NET features and are accepted.",
+        example: "<Pattern RegularExpression=\"^([0-9]{6}$\" HelpText=\"Six digits\" />",
+        fix: "Close the group or class, escape the literal (`\\*`, `\\)`), or remove the stray character.",
+    }
+    PredicateParameters {
+        name: "predicate-parameters",
+        severity: Warning,
+        summary: "a Predicate method B2C does not have, or a parameter its method does not take or needs",
+        evidence: Evidence::Article("predicates.md: IsLengthRange and IsDateRange take Minimum and Maximum, MatchesRegex RegularExpression, IncludesCharacters CharacterSet; every predicate of the corpus agrees"),
+        explanation: "Predicate@Method is a free string to the schema, but B2C has four methods, each with fixed parameters. A misspelt method or parameter Id leaves the predicate without the value it checks.",
+        example: "<Predicate Id=\"Digits\" Method=\"MatchesRegex\">\n  <Parameters>\n    <Parameter Id=\"Expression\">^[0-9]+$</Parameter>",
+        fix: "Use the method and parameter names the message lists (`RegularExpression` above).",
+    }
+    CharacterSetEscape {
+        name: "character-set-escape",
+        severity: Error,
+        summary: "a CharacterSet parameter with a backslash escape other than \\\\ or \\-",
+        evidence: Evidence::UploadMessage("the only escape patterns allowed in CharacterSet Parameters are \"\\\\\" \"\\-\""),
+        explanation: "An IncludesCharacters predicate's CharacterSet lists characters and ranges (`a-z`); a backslash may only escape a backslash or a hyphen. Other escapes (`\\d`, `\\.`) are rejected at upload.",
+        example: "<Parameter Id=\"CharacterSet\">\\d</Parameter>",
+        fix: "Write the characters themselves (`0-9` for digits, `.` for a dot), `\\\\` for a backslash, `\\-` for a hyphen.",
+    }
+    UnsupportedLanguage {
+        name: "unsupported-language",
+        severity: Warning,
+        summary: "a DefaultLanguage or LocalizedResourcesReference language that SupportedLanguages does not list",
+        evidence: Evidence::Article("localization.md: the default language and the languages pages are localized into are among the supported languages; every policy of the corpus agrees"),
+        explanation: "SupportedLanguages lists the languages a policy offers (its own and those of the policies it builds on or that build on it). A DefaultLanguage outside the list, or a content definition's LocalizedResourcesReference in a language outside it, is never used.",
+        example: "<SupportedLanguages DefaultLanguage=\"en\">\n  <SupportedLanguage>en</SupportedLanguage>\n</SupportedLanguages>\n...\n<LocalizedResourcesReference Language=\"fr\" LocalizedResourcesReferenceId=\"api.signuporsignin.fr\" />",
+        fix: "Add the language to SupportedLanguages, or correct it.",
+    }
+    SendClaimsIssuer {
+        name: "send-claims-issuer",
+        severity: Warning,
+        summary: "a SendClaims step whose issuer is not a token issuer",
+        evidence: Evidence::Article("userjourneys.md and jwt-issuer-technical-profile.md: the SendClaims step's CpimIssuerTechnicalProfileReferenceId names the token issuer; every journey of the corpus names a JWT, SAML, UserInfo or OAuth2-error issuer"),
+        explanation: "The last step of a journey sends the claims in a token issued by the profile it names. A self-asserted, REST or other profile there issues nothing.",
+        example: "<OrchestrationStep Order=\"7\" Type=\"SendClaims\" CpimIssuerTechnicalProfileReferenceId=\"AAD-UserReadUsingObjectId\" />",
+        fix: "Name the token issuer profile (JwtIssuer in the starter pack, Saml2AssertionIssuer for SAML).",
+    }
+    SelectionTargetAndValidation {
+        name: "selection-target-and-validation",
+        severity: Warning,
+        summary: "a ClaimsProviderSelection with both TargetClaimsExchangeId and ValidationClaimsExchangeId",
+        evidence: Evidence::Article("userjourneys.md: TargetClaimsExchangeId or ValidationClaimsExchangeId must be specified, but not both"),
+        explanation: "A selection button either leads to an exchange of a later step (Target) or validates the current page with an exchange of this step (Validation).",
+        example: "<ClaimsProviderSelection TargetClaimsExchangeId=\"FacebookExchange\" ValidationClaimsExchangeId=\"LocalAccountSigninEmailExchange\" />",
+        fix: "Keep the attribute the button means, and add another selection for the other.",
+    }
+    VerificationControlIncomplete {
+        name: "verification-control-incomplete",
+        severity: Warning,
+        summary: "a VerificationControl without its required VerificationCode claim or its SendCode and VerifyCode actions",
+        evidence: Evidence::Article("display-control-verification.md, \"VerificationControl required elements\"; every verification control of the corpus has them, merged along its chain"),
+        explanation: "A verification control sends a code and checks it: it needs a DisplayClaim whose ControlClaimType is VerificationCode, marked Required, and the actions SendCode and VerifyCode. A control amended along the chain is judged with all its parts.",
+        example: "<DisplayControl Id=\"emailVerificationControl\" UserInterfaceControlType=\"VerificationControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"email\" Required=\"true\" />\n  </DisplayClaims>",
+        fix: "Add the DisplayClaim and the actions the message names.",
+    }
+    RelyingPartyIncomplete {
+        name: "relying-party-incomplete",
+        severity: Warning,
+        summary: "a RelyingParty without DefaultUserJourney, or whose profile speaks neither OpenIdConnect nor SAML2",
+        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
+        explanation: "The schema leaves both open, but a relying party runs its DefaultUserJourney and answers its application in OpenID Connect or SAML 2.0.",
+        example: "<RelyingParty>\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"OAuth2\" />",
+        fix: "Add the DefaultUserJourney, or write OpenIdConnect (or SAML2).",
     }
     StepOrderDuplicate {
         name: "step-order-duplicate",

@@ -699,6 +699,7 @@ fn check_subtree(
         }
         check_attributes(element, spec, out);
         check_text(element, spec, out);
+        check_content(element, spec, out);
         if spec.open_content {
             continue;
         }
@@ -867,7 +868,10 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
                 "true or false".to_owned(),
             ),
             ValueType::Integer => (v.parse::<i64>().is_ok(), false, "a whole number".to_owned()),
-            _ => (true, true, String::new()),
+            _ => match schema_pattern(spec.name, Some(text)) {
+                Some((matches, described)) => (matches(v), false, described.to_owned()),
+                None => (true, true, String::new()),
+            },
         };
         if !ok && looks_like_placeholder(v) {
             out.push(placeholder(value.range(), v, text, spec.name));
@@ -908,7 +912,115 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
     }
 }
 
+/// Character data where the schema allows none. The upload's schema validation rejects text
+/// in an element whose content is elements only (`The element 'X' cannot contain text`), and
+/// even white space in an element whose content must be empty (`The element 'X' cannot contain
+/// white space. Content model is empty.`): `<InputClaim ...>\n</InputClaim>` is not
+/// `<InputClaim ... />`.
+fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    if spec.text || spec.open_content {
+        return;
+    }
+    let is_xml_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let mut blank = None;
+    for piece in element.text_pieces() {
+        let raw = piece.raw();
+        let trimmed = raw.trim_matches(is_xml_space);
+        if trimmed.is_empty() {
+            blank.get_or_insert(piece.range());
+            continue;
+        }
+        let lead = raw.len() - raw.trim_start_matches(is_xml_space).len();
+        let range = TextRange::at(
+            piece.range().start() + TextSize::from(lead as u32),
+            TextSize::of(trimmed),
+        );
+        out.push(Diagnostic::new(
+            range,
+            DiagnosticCode::UnexpectedText,
+            format!(
+                "{} cannot contain text: it takes {}, and B2C's schema validation rejects text here; remove it, or put it in the child element it belongs to",
+                spec.name,
+                allowed_children(spec)
+            ),
+        ));
+        return;
+    }
+    if let (Some(range), true) = (blank, spec.children.is_empty()) {
+        out.push(Diagnostic::new(
+            range,
+            DiagnosticCode::UnexpectedText,
+            format!(
+                "{0} cannot contain even white space: its content must be empty (B2C: `cannot contain white space. Content model is empty.`); write <{0} ... /> or nothing between its tags",
+                spec.name
+            ),
+        ));
+    }
+}
+
+/// A test of a value against a pattern, and what the pattern accepts in words.
+type SchemaPattern = (fn(&str) -> bool, &'static str);
+
+/// A value the schema constrains with an `xs:pattern` (TrustFrameworkPolicy_0.3.0.0.xsd's
+/// PolicyId and Culture types; XSD patterns match the whole value), as a test and a description
+/// of what it accepts. `attribute` is `None` for the element's text.
+fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
+    const POLICY_ID: &str = "a PolicyId of letters, digits, `_`, `-` and `.`, not ending with `.` (the schema's pattern)";
+    const CULTURE: &str = "a culture name such as `en`, `es-419` or `zh-Hant` (the schema's pattern: a lower-case language of 1 to 3 letters, then up to two `-` parts of 2 to 4 letters or digits)";
+    match (element, attribute) {
+        ("TrustFrameworkPolicy", Some("PolicyId")) | ("PolicyId", None) => {
+            Some((policy_id_matches, POLICY_ID))
+        }
+        ("SupportedLanguage", None)
+        | ("SupportedLanguages", Some("DefaultLanguage"))
+        | ("SupportedLanguages", Some("PolicyLanguage"))
+        | ("LocalizedResources", Some("Culture"))
+        | ("LocalizedResourcesReference", Some("Language")) => Some((culture_matches, CULTURE)),
+        _ => None,
+    }
+}
+
+/// `[A-Za-z0-9_\-\.]*[A-Za-z0-9_\-]+`
+fn policy_id_matches(value: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    value.chars().all(|c| allowed(c) || c == '.') && value.chars().last().is_some_and(allowed)
+}
+
+/// `[a-z]{1,3}(-[a-zA-Z0-9]{2,4}){0,2}`
+fn culture_matches(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let language = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    (1..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_lowercase())
+        && rest.len() <= 2
+        && rest
+            .iter()
+            .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+    if let Some((matches, described)) = schema_pattern(spec.name, None) {
+        let (text, range) = element.text_with_range();
+        let value = text.trim();
+        if let Some(range) = range {
+            if !value.contains('{') && !matches(value) {
+                if looks_like_placeholder(value) {
+                    out.push(placeholder(range, value, "value", spec.name));
+                } else {
+                    out.push(Diagnostic::new(
+                        range,
+                        DiagnosticCode::InvalidElementValue,
+                        format!(
+                            "\"{value}\" is not a valid {}: expected {described}",
+                            spec.name
+                        ),
+                    ));
+                }
+            }
+        }
+        return;
+    }
     if spec.text_value != ValueType::Enum || spec.text_allowed.is_empty() {
         return;
     }

@@ -24,6 +24,7 @@ use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::Workspace;
 
 pub use checks::catalog_diagnostics;
+pub(crate) use checks::looks_like_placeholder;
 pub use completion::completion;
 pub use hover::hover;
 

@@ -1,0 +1,128 @@
+//! Display controls: a VerificationControl needs a DisplayClaim with ControlClaimType
+//! VerificationCode, marked Required, and the actions SendCode and VerifyCode
+//! (display-control-verification.md, "VerificationControl required elements"). A control
+//! amended along the chain is judged merged: its parts may sit in the base and in this file.
+
+use std::path::Path;
+
+use syntax::view::ElementRef;
+
+use crate::diagnostic::{Diagnostic, DiagnosticCode};
+use crate::index::{id_key, Workspace};
+
+fn display_controls<'a>(root: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    root.children_named("BuildingBlocks")
+        .flat_map(|b| b.children_named("DisplayControls"))
+        .flat_map(|d| d.children_named("DisplayControl"))
+}
+
+/// What the parts of one control say, merged.
+#[derive(Default)]
+struct Parts {
+    /// Whether any part has DisplayClaims or Actions: a part with neither only amends a
+    /// control that a base defines (possibly a base this workspace does not hold).
+    body: bool,
+    verification_claim: bool,
+    verification_claim_required: bool,
+    send_code: bool,
+    verify_code: bool,
+}
+
+fn merge(control: ElementRef<'_>, parts: &mut Parts) {
+    parts.body |= control.child("DisplayClaims").is_some() || control.child("Actions").is_some();
+    for claim in control
+        .children_named("DisplayClaims")
+        .flat_map(|d| d.children_named("DisplayClaim"))
+    {
+        if claim
+            .attribute_value("ControlClaimType")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("VerificationCode"))
+        {
+            parts.verification_claim = true;
+            if claim
+                .attribute_value("Required")
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("true"))
+            {
+                parts.verification_claim_required = true;
+            }
+        }
+    }
+    for action in control
+        .children_named("Actions")
+        .flat_map(|a| a.children_named("Action"))
+    {
+        match action.attribute_value("Id").as_deref().map(str::trim) {
+            Some(id) if id.eq_ignore_ascii_case("SendCode") => parts.send_code = true,
+            Some(id) if id.eq_ignore_ascii_case("VerifyCode") => parts.verify_code = true,
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
+    let Some(file) = workspace.file(path) else {
+        return;
+    };
+    let Some(root) = ElementRef::root(&file.parse) else {
+        return;
+    };
+    let chain = workspace.chain(path);
+    if !chain.is_complete() {
+        return;
+    }
+    for control in display_controls(root) {
+        let is_verification = control
+            .attribute_value("UserInterfaceControlType")
+            .is_some_and(|t| t.trim() == "VerificationControl");
+        let Some((id, id_range)) = control.attribute_value_with_range("Id") else {
+            continue;
+        };
+        if !is_verification {
+            continue;
+        }
+        let key = id_key(&id);
+        let mut parts = Parts::default();
+        for file_path in &chain.files {
+            let Some(f) = workspace.file(file_path) else {
+                continue;
+            };
+            let Some(r) = ElementRef::root(&f.parse) else {
+                continue;
+            };
+            for same in display_controls(r)
+                .filter(|c| c.attribute_value("Id").is_some_and(|i| id_key(&i) == key))
+            {
+                merge(same, &mut parts);
+            }
+        }
+        if !parts.body {
+            continue;
+        }
+        let mut missing = Vec::new();
+        if !parts.verification_claim {
+            missing.push(
+                "a DisplayClaim with ControlClaimType=\"VerificationCode\" (and Required=\"true\")",
+            );
+        } else if !parts.verification_claim_required {
+            missing.push("Required=\"true\" on its VerificationCode DisplayClaim");
+        }
+        if !parts.send_code {
+            missing.push("an Action with Id \"SendCode\"");
+        }
+        if !parts.verify_code {
+            missing.push("an Action with Id \"VerifyCode\"");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(Diagnostic::new(
+            id_range,
+            DiagnosticCode::VerificationControlIncomplete,
+            format!(
+                "VerificationControl \"{}\" lacks {}, in this policy and in its base policies; without them the page cannot send or check the code",
+                id.trim(),
+                missing.join(", ")
+            ),
+        ));
+    }
+}

@@ -1,0 +1,43 @@
+//! Rules that reproduce the rest of B2C's upload validation, one family per module: the data
+//! types of claims-transformation claims and parameters, tenants along a chain, and the
+//! requirements of technical profiles. Each reads the file's syntax tree and its chain; the
+//! registry in `diagnostic::codes` holds each code's severity and evidence.
+
+mod claims;
+mod data_types;
+mod display_controls;
+mod journeys;
+mod localization;
+mod predicates;
+mod profiles;
+mod regex;
+mod relying_party;
+mod tenants;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::index::Workspace;
+
+/// Every finding of these rules for the file at `path`.
+pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    data_types::check(workspace, path, &mut out);
+    tenants::check(workspace, path, &mut out);
+    profiles::check(workspace, path, &mut out);
+    localization::check(workspace, path, &mut out);
+    journeys::check(workspace, path, &mut out);
+    display_controls::check(workspace, path, &mut out);
+    if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
+        regex::check(root, &mut out);
+        predicates::check(root, &mut out);
+        relying_party::check(root, &mut out);
+    }
+    out
+}
