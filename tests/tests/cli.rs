@@ -24,6 +24,7 @@ const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       <DisplayName>Local</DisplayName>
       <TechnicalProfiles>
         <TechnicalProfile Id="TP-Collect">
+          <DisplayName>Collect</DisplayName>
           <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.SelfAssertedAttributeProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
         </TechnicalProfile>
       </TechnicalProfiles>
