@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use b2c_lsp::diagnostics::file_diagnostics;
-use b2c_lsp::index::Workspace;
 use expect_test::expect_file;
+
+mod support;
 
 /// The codes of the reference rules; other analyses' findings stay out of these snapshots.
 const CODES: &[&str] = &[
@@ -39,48 +40,6 @@ const CODES: &[&str] = &[
     "subject-not-output",
 ];
 
-fn dump(dir: &Path, workspace: &Workspace) -> String {
-    let mut out = String::new();
-    for path in workspace.reported_paths() {
-        let file = workspace.file(&path).expect("indexed");
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        for d in file_diagnostics(workspace, &path) {
-            if !CODES.contains(&d.code.as_str()) {
-                continue;
-            }
-            let at = file
-                .line_index()
-                .to_human(&file.text, d.range.start().into());
-            let text = &file.text[usize::from(d.range.start())..usize::from(d.range.end())];
-            out.push_str(&format!(
-                "{name}:{}:{}: {}[{}] {text:?}: {}\n",
-                at.line,
-                at.col,
-                d.severity.as_str(),
-                d.code.as_str(),
-                d.message
-            ));
-            for related in &d.related {
-                let rel = related
-                    .path
-                    .strip_prefix(dir)
-                    .unwrap_or(&related.path)
-                    .display()
-                    .to_string();
-                out.push_str(&format!("  related {rel}: {}\n", related.message));
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push_str("(no findings)\n");
-    }
-    out
-}
-
 #[test]
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/references");
@@ -96,7 +55,7 @@ fn fixtures() {
         let (workspace, _, undecodable) =
             b2c_lsp::cli::load(std::slice::from_ref(&case), &[]).expect("fixture loads");
         assert!(undecodable.is_empty());
-        let actual = dump(&case, &workspace);
+        let actual = support::dump(&case, &workspace, CODES);
         if case.ends_with("clean") {
             assert_eq!(
                 actual, "(no findings)\n",
