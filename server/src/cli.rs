@@ -547,12 +547,22 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
     let (start, end) = position(d.range);
     let human = index.to_human(text, d.range.start().into());
     let human_end = index.to_human(text, d.range.end().into());
+    // The source line for `pretty`, cut to a window around the finding: a search bounded by
+    // the window keeps this constant per finding even on a one-line file of megabytes.
+    const WINDOW: usize = 160;
     let start_byte = usize::from(d.range.start()).min(text.len());
-    let line_start = text[..start_byte].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start_byte..]
-        .find('\n')
-        .map_or(text.len(), |i| start_byte + i);
-    let source_line = text[line_start..line_end].trim_end_matches('\r').to_owned();
+    let floor = char_boundary(text, start_byte.saturating_sub(WINDOW));
+    let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+    let line_start = text.as_bytes()[floor..start_byte]
+        .iter()
+        .rposition(is_break)
+        .map_or(floor, |i| floor + i + 1);
+    let ceiling = char_boundary(text, (start_byte + WINDOW).min(text.len()));
+    let line_end = text.as_bytes()[start_byte..ceiling]
+        .iter()
+        .position(is_break)
+        .map_or(ceiling, |i| start_byte + i);
+    let source_line = text[line_start..line_end].to_owned();
     let span_start = (start_byte - line_start).min(source_line.len());
     let span_end = (usize::from(d.range.end()).min(text.len()))
         .saturating_sub(line_start)
@@ -569,6 +579,14 @@ fn finding(display: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> Find
         source_line,
         span: (span_start, span_end),
     }
+}
+
+/// The nearest char boundary at or below `at`.
+fn char_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// rustc-style reports (annotate-snippets): colour only when asked and NO_COLOR is unset.
