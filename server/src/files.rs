@@ -174,10 +174,12 @@ pub fn may_be_policy(head: &[u8], whole: bool) -> bool {
             return !whole;
         };
         let rest = &head[open..];
+        // The closer is looked for after the opener, as the parser does: in `<?>` or `<!-->`
+        // the opener's own characters close nothing.
         let skipped = if rest.starts_with(b"<?") {
-            after(open, b"?>")
+            after(open + 2, b"?>")
         } else if rest.starts_with(b"<!--") {
-            after(open, b"-->")
+            after(open + 4, b"-->")
         } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
             return true;
         } else if rest.get(1).is_some_and(|&b| b >= 0x80) {

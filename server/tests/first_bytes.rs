@@ -56,3 +56,15 @@ proptest! {
         }
     }
 }
+
+/// A case the property test found: in `<?>` and `<!-->` the opener's own characters close
+/// nothing, so the policy after them is still seen.
+#[test]
+fn an_opener_does_not_close_itself() {
+    for text in [
+        "<?><notes>?><TrustFrameworkPolicy>",
+        "<!--><notes>--><TrustFrameworkPolicy>",
+    ] {
+        assert!(may_be_policy(text.as_bytes(), true), "{text}");
+    }
+}
