@@ -111,6 +111,6 @@ export function resolveServer(extensionPath: string): ResolvedServer {
     return { command: onPath, source: "path" };
   }
   throw new Error(
-    "Could not find the b2c-lsp language server: set b2cLsp.serverPath, or put b2c-lsp on your PATH (cargo install --path server).",
+    "Could not find the b2c-lsp language server: set b2cLsp.serverPath, or put b2c-lsp on your PATH (cargo install --locked --path server).",
   );
 }
