@@ -3,7 +3,7 @@
 //! diagnostics are compared with `expected.txt` next to it. Refresh with
 //! `UPDATE_EXPECT=1 cargo test -p b2c-lsp --test references`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use b2c_lsp::diagnostics::file_diagnostics;
 use expect_test::expect_file;
@@ -42,14 +42,7 @@ const CODES: &[&str] = &[
 
 #[test]
 fn fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/references");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures folder")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = support::fixture_cases("references");
     assert!(cases.len() >= 10, "expected the fixture cases");
     for case in cases {
         let (workspace, _, undecodable) =

@@ -4,8 +4,6 @@
 //! findings are compared with `expected.txt` next to it. Refresh with
 //! `UPDATE_EXPECT=1 cargo test -p b2c-lsp --test upload`.
 
-use std::path::{Path, PathBuf};
-
 use expect_test::expect_file;
 
 mod support;
@@ -28,14 +26,7 @@ const CODES: &[&str] = &[
 
 #[test]
 fn fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/upload");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures folder")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = support::fixture_cases("upload");
     assert!(!cases.is_empty(), "expected the fixture cases");
     for case in cases {
         let (workspace, _, undecodable) =

@@ -8,17 +8,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use support::{extension, position_of, uri, Scratch, Session, BASE, EXTENSIONS};
-
-fn started(name: &str) -> (Scratch, Session, std::path::PathBuf) {
-    let scratch = Scratch::new(name);
-    scratch.write("TrustFrameworkBase.xml", BASE);
-    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
-    let mut session = Session::start();
-    session.initialize(&scratch.root, json!({}));
-    session.open(&ext, EXTENSIONS);
-    (scratch, session, ext)
-}
+use support::{extension, position_of, started, uri, Session, EXTENSIONS};
 
 /// The extensions file with its output claim set to `claim` (same position, line 13).
 fn with_claim(claim: &str) -> String {

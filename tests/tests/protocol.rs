@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use support::{position_of, uri, Scratch, Session, BASE, EXTENSIONS};
+use support::{position_of, started, uri, Scratch, Session, BASE, EXTENSIONS};
 
 fn codes(diagnostics: &[Value]) -> Vec<String> {
     diagnostics
@@ -38,16 +38,6 @@ fn assert_answers(session: &mut Session, ext: &Path) {
     assert!(hover["contents"]["value"]
         .as_str()
         .is_some_and(|v| v.contains("displayName")));
-}
-
-fn started(name: &str) -> (Scratch, Session, std::path::PathBuf) {
-    let scratch = Scratch::new(name);
-    scratch.write("TrustFrameworkBase.xml", BASE);
-    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
-    let mut session = Session::start();
-    session.initialize(&scratch.root, json!({}));
-    session.open(&ext, EXTENSIONS);
-    (scratch, session, ext)
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Helpers shared by the data-driven rule tests: a policy set's findings of some codes, in the
 //! form their `expected.txt` snapshots hold.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use b2c_lsp::diagnostics::file_diagnostics;
 use b2c_lsp::index::Workspace;
@@ -48,4 +48,19 @@ pub fn dump(dir: &Path, workspace: &Workspace, codes: &[&str]) -> String {
         out.push_str("(no findings)\n");
     }
     out
+}
+
+/// The fixture sets of `test_data/<folder>`: its subfolders, sorted.
+pub fn fixture_cases(folder: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data")
+        .join(folder);
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
 }

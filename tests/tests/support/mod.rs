@@ -392,3 +392,14 @@ pub fn extension(policy_id: &str, base: &str, claim: &str) -> String {
             &format!(r#"ClaimTypeReferenceId="{claim}""#),
         )
 }
+
+/// A session on a scratch folder holding BASE and EXTENSIONS, the extensions file open.
+pub fn started(name: &str) -> (Scratch, Session, PathBuf) {
+    let scratch = Scratch::new(name);
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, EXTENSIONS);
+    (scratch, session, ext)
+}
