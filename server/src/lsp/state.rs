@@ -55,6 +55,9 @@ pub struct State {
     undecodable: DashMap<PathBuf, String>,
     /// The document revision each open file was last indexed at.
     indexed: DashMap<PathBuf, u64>,
+    /// Held while an open text is copied into the index: a request and the worker syncing
+    /// one file at once must not let the older text land last.
+    syncing: Mutex<()>,
     revisions: std::sync::atomic::AtomicU64,
     /// Held by a scan: two scans at once would each undo the other's base files.
     scanning: tokio::sync::Mutex<()>,
@@ -83,6 +86,7 @@ impl State {
             documents: DashMap::new(),
             undecodable: DashMap::new(),
             indexed: DashMap::new(),
+            syncing: Mutex::new(()),
             revisions: std::sync::atomic::AtomicU64::new(0),
             scanning: tokio::sync::Mutex::new(()),
             published: DashMap::new(),
@@ -384,8 +388,13 @@ impl State {
     }
 
     pub fn close(&self, path: &Path) {
-        self.documents.remove(path);
-        self.indexed.remove(path);
+        {
+            // After any sync of the open text in progress, so that it cannot land over the
+            // disk copy.
+            let _syncing = self.syncing.lock().unwrap_or_else(|e| e.into_inner());
+            self.documents.remove(path);
+            self.indexed.remove(path);
+        }
         // The disk copy takes over again (or the file leaves, if it is gone).
         self.reload_from_disk(path.to_owned());
     }
@@ -395,7 +404,7 @@ impl State {
             .file_name()
             .is_some_and(|n| n == crate::environments::APPSETTINGS)
         {
-            self.appsettings_changed(&path, deleted);
+            self.appsettings_changed(&path);
             return;
         }
         if self.documents.contains_key(&path) {
@@ -411,36 +420,33 @@ impl State {
     /// An `appsettings.json` changed: a malformed one gets one diagnostic of its own (B2C's
     /// build format cannot read it), a fixed or deleted one loses it, and every open policy
     /// is judged again (its `{Settings:...}` values may have changed).
-    fn appsettings_changed(&self, path: &Path, deleted: bool) {
-        let text = if deleted {
-            None
-        } else {
-            std::fs::read_to_string(path).ok()
-        };
-        if let Some(uri) = convert::url_of(path) {
-            let diagnostics: Vec<lsp::Diagnostic> = text
-                .as_deref()
-                .and_then(crate::environments::appsettings_diagnostic)
-                .map(|d| {
-                    let text = text.as_deref().unwrap_or("");
-                    let index = syntax::LineIndex::new(text);
-                    vec![lsp::Diagnostic {
-                        range: convert::range(text, &index, d.range),
-                        severity: Some(convert::severity(d.severity)),
-                        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
-                        source: Some("b2c-lsp".to_owned()),
-                        message: d.message,
-                        ..lsp::Diagnostic::default()
-                    }]
-                })
-                .unwrap_or_default();
-            let client = self.client.clone();
-            tokio::spawn(async move { client.publish_diagnostics(uri, diagnostics, None).await });
-        }
+    fn appsettings_changed(&self, path: &Path) {
+        // Published by the worker, in order with every other publication: two quick edits
+        // of the file can never leave the older verdict showing.
+        let _ = self.jobs.send(Job::Diagnose(path.to_owned()));
         let open: Vec<PathBuf> = self.documents.iter().map(|d| d.key().clone()).collect();
         for document in open {
             let _ = self.jobs.send(Job::Diagnose(document));
         }
+    }
+
+    /// The diagnostic of a malformed `appsettings.json`, read from disk now.
+    fn appsettings_diagnostics(path: &Path) -> Vec<lsp::Diagnostic> {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Vec::new();
+        };
+        let Some(d) = crate::environments::appsettings_diagnostic(&text) else {
+            return Vec::new();
+        };
+        let index = syntax::LineIndex::new(&text);
+        vec![lsp::Diagnostic {
+            range: convert::range(&text, &index, d.range),
+            severity: Some(convert::severity(d.severity)),
+            code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
+            source: Some("b2c-lsp".to_owned()),
+            message: d.message,
+            ..lsp::Diagnostic::default()
+        }]
     }
 
     fn remove(&self, path: &Path) {
@@ -448,13 +454,9 @@ impl State {
         for p in affected {
             let _ = self.jobs.send(Job::Diagnose(p));
         }
-        if self.published.remove(path).is_some() {
-            if let Some(uri) = convert::url_of(path) {
-                let client = self.client.clone();
-                tokio::spawn(
-                    async move { client.publish_diagnostics(uri, Vec::new(), None).await },
-                );
-            }
+        if self.published.contains_key(path) {
+            // The worker clears what was shown, in order with its other publications.
+            let _ = self.jobs.send(Job::Diagnose(path.to_owned()));
         }
     }
 
@@ -516,6 +518,11 @@ impl State {
         let Some(revision) = self.documents.get(path).map(|d| d.revision) else {
             return Vec::new();
         };
+        if self.indexed.get(path).is_some_and(|r| *r == revision) {
+            return Vec::new();
+        }
+        let _syncing = self.syncing.lock().unwrap_or_else(|e| e.into_inner());
+        // Another sync may have brought it up to date while this one waited.
         if self.indexed.get(path).is_some_and(|r| *r == revision) {
             return Vec::new();
         }
@@ -589,6 +596,12 @@ impl State {
         let Some(file) = self.workspace.file(path).filter(|f| !f.base_only) else {
             let shown: Vec<lsp::Diagnostic> = match self.undecodable.get(path) {
                 Some(message) if version.is_none() => vec![not_utf8(&message)],
+                _ if path
+                    .file_name()
+                    .is_some_and(|n| n == crate::environments::APPSETTINGS) =>
+                {
+                    Self::appsettings_diagnostics(path)
+                }
                 _ => Vec::new(),
             };
             let before = match shown.is_empty() {

@@ -253,6 +253,19 @@ impl Session {
         accept: impl Fn(&[Value]) -> bool,
     ) -> Vec<Value> {
         let wanted = uri(path);
+        // Only the latest publication for the file is its current state: older ones in the
+        // backlog are dropped, never matched.
+        let is_for = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == wanted.as_str()
+        };
+        if let Some(last) = self.backlog.iter().rposition(is_for) {
+            let mut index = 0;
+            self.backlog.retain(|m| {
+                index += 1;
+                index - 1 == last || !is_for(m)
+            });
+        }
         let found = self.wait_for(Duration::from_secs(20), |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == wanted.as_str()
