@@ -9,8 +9,8 @@ use std::sync::Arc;
 use syntax::{LineIndex, TextRange};
 
 use crate::diagnostics::{file_diagnostics, Diagnostic, DiagnosticCode, Severity};
-use crate::files::{decode, read_if_policy, xml_files};
-use crate::index::{FileData, Workspace};
+use crate::files::{self, decode, read_if_policy};
+use crate::index::Workspace;
 use crate::journeys::{journeys_json, render};
 use crate::parallel::in_parallel;
 
@@ -58,70 +58,54 @@ pub type Loaded = (Workspace, HashMap<PathBuf, String>, Vec<(PathBuf, String)>);
 /// (ancestors only). Returns the workspace, the display name of each file, and the findings
 /// for files that could not be decoded.
 pub fn load(paths: &[PathBuf], bases: &[PathBuf]) -> Result<Loaded, UsageError> {
-    // The walk is cheap and fixes the order; reading, decoding and parsing run on all cores.
-    let mut seen = std::collections::HashSet::new();
-    let mut found: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
-    for (roots, base_only) in [(paths, false), (bases, true)] {
-        for root in roots {
-            if !root.exists() {
-                return Err(UsageError(format!(
-                    "{}: no such file or folder",
-                    root.display()
-                )));
-            }
-            for file in xml_files(root) {
-                let key = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
-                if seen.insert(key.clone()) {
-                    found.push((key, file, base_only));
-                }
-            }
+    for root in paths.iter().chain(bases) {
+        if !root.exists() {
+            return Err(UsageError(format!(
+                "{}: no such file or folder",
+                root.display()
+            )));
         }
     }
-    enum Outcome {
-        Parsed(Box<FileData>),
-        Undecodable(Box<FileData>, Option<String>),
-        Unreadable(String),
-        Skipped,
+    // The walk is cheap and fixes the order; reading, decoding and parsing run on all cores.
+    let workspace = Workspace::new();
+    let mut seen = std::collections::HashSet::new();
+    let found: Vec<(PathBuf, PathBuf, bool)> = files::plan(paths, bases, &workspace.configs)
+        .into_iter()
+        .filter_map(|(file, base_only)| {
+            let key = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+            seen.insert(key.clone()).then_some((key, file, base_only))
+        })
+        .collect();
+    // A b2c-lsp.toml that does not read stops the check: its severities and ignore patterns
+    // would silently not apply.
+    for config in workspace.configs.known() {
+        if let Err(e) = workspace.configs.read(&config) {
+            return Err(UsageError(e.describe()));
+        }
     }
     let outcomes = in_parallel(found, |(key, file, base_only)| {
         let display = file.display().to_string();
-        let outcome = match read_if_policy(&file) {
-            // A policy left out would pass the check unseen: that is no pass.
-            Err(e) => Outcome::Unreadable(format!("{display}: cannot read: {e}")),
-            Ok(None) => Outcome::Skipped,
-            Ok(Some(bytes)) => match decode(bytes) {
-                Ok(text) => Outcome::Parsed(Box::new(FileData::new(
-                    key.clone(),
-                    Arc::from(text),
-                    base_only,
-                ))),
-                // Not reported on, but kept as an ancestor from its text as best it reads, so
-                // that the policies based on it still find their base.
-                Err(e) => Outcome::Undecodable(
-                    Box::new(FileData::new(key.clone(), Arc::from(e.lossy), true)),
-                    (!base_only).then_some(e.message),
-                ),
-            },
-        };
-        (key, display, outcome)
+        (display, files::read(key, base_only))
     });
-    let workspace = Workspace::new();
     let mut display = HashMap::new();
     let mut undecodable = Vec::new();
-    for (key, shown, outcome) in outcomes {
-        match outcome {
-            Outcome::Parsed(data) => workspace.insert(*data),
-            Outcome::Undecodable(data, message) => {
-                let path = data.path.clone();
-                workspace.insert(*data);
+    for (shown, outcome) in outcomes {
+        let data = match outcome {
+            files::Read::Policy(data) => data,
+            files::Read::Undecodable(data, message) => {
                 if let Some(message) = message {
-                    undecodable.push((path, message));
+                    undecodable.push((data.path.clone(), message));
                 }
+                data
             }
-            Outcome::Unreadable(message) => return Err(UsageError(message)),
-            Outcome::Skipped => continue,
-        }
-        display.insert(key, shown);
+            // A policy left out would pass the check unseen: that is no pass.
+            files::Read::Unreadable(e) => {
+                return Err(UsageError(format!("{shown}: cannot read: {e}")))
+            }
+            files::Read::NotPolicy => continue,
+        };
+        display.insert(data.path.clone(), shown);
+        workspace.insert(data);
     }
     undecodable.sort();
     Ok((workspace, display, undecodable))
@@ -134,7 +118,7 @@ pub fn check(
     format: Format,
     out: &mut impl Write,
 ) -> Result<i32, UsageError> {
-    check_environment(paths, bases, None, format, out)
+    check_environment(paths, bases, None, format, None, out)
 }
 
 /// The policies of the workspace as environment `name` of their `appsettings.json` will have
@@ -186,11 +170,13 @@ fn apply_environment(
 
 /// Runs `check`, with `environment` (a name of `appsettings.json`) checking the policies as
 /// that environment will have them; positions stay those of the source files.
+/// Exit code 1 when an error is found, or more warnings than `max_warnings`.
 pub fn check_environment(
     paths: &[PathBuf],
     bases: &[PathBuf],
     environment: Option<&str>,
     format: Format,
+    max_warnings: Option<usize>,
     out: &mut impl Write,
 ) -> Result<i32, UsageError> {
     if paths.is_empty() {
@@ -373,7 +359,22 @@ pub fn check_environment(
             write(out, format!("{text}\n"));
         }
     }
-    Ok(if errors > 0 { 1 } else { 0 })
+    let too_many_warnings = max_warnings.is_some_and(|most| warnings > most);
+    if too_many_warnings && !matches!(format, Format::Json | Format::Sarif) {
+        write(
+            out,
+            format!(
+                "{warnings} {} found, more than --max-warnings {} allows\n",
+                plural(warnings, "warning", "warnings"),
+                max_warnings.unwrap_or_default()
+            ),
+        );
+    }
+    Ok(if errors > 0 || too_many_warnings {
+        1
+    } else {
+        0
+    })
 }
 
 /// One GitHub Actions workflow command, e.g.
@@ -740,7 +741,6 @@ pub fn fmt(
             "fmt needs at least one file or folder".to_owned(),
         ));
     }
-    let mut files = Vec::new();
     for root in paths {
         if !root.exists() {
             return Err(UsageError(format!(
@@ -748,8 +748,13 @@ pub fn fmt(
                 root.display()
             )));
         }
-        files.extend(xml_files(root));
     }
+    // What b2c-lsp.toml files ignore is not formatted either (an environment's built copy).
+    let configs = crate::config::Store::default();
+    let files = files::plan(paths, &[], &configs)
+        .into_iter()
+        .filter(|(_, base_only)| !base_only)
+        .map(|(path, _)| path);
     let mut code = 0;
     let mut policies = 0;
     for path in files {

@@ -102,6 +102,89 @@ pub fn xml_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Which files a workspace loads, in order, and whether each is an ancestor only (from a base
+/// location): every `*.xml` under `roots`, then under `bases` and the `base` locations of the
+/// `b2c-lsp.toml` files that govern them, less what those files' `ignore` patterns leave out.
+/// The one plan of both `check` and the server.
+pub fn plan(
+    roots: &[PathBuf],
+    bases: &[PathBuf],
+    configs: &crate::config::Store,
+) -> Vec<(PathBuf, bool)> {
+    let mut seen = HashSet::new();
+    let mut wanted = Vec::new();
+    let mut config_bases: Vec<PathBuf> = Vec::new();
+    let mut take = |file: PathBuf, base_only: bool, config_bases: &mut Vec<PathBuf>| {
+        if !seen.insert(file.clone()) {
+            return;
+        }
+        let absolute = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+        // A file that does not read is not applied: the front end says why.
+        if let Some(Ok(config)) = configs.for_file(&absolute) {
+            if config.ignores(&absolute) {
+                return;
+            }
+            for base in &config.bases {
+                if !config_bases.contains(base) {
+                    config_bases.push(base.clone());
+                }
+            }
+        }
+        wanted.push((file, base_only));
+    };
+    for root in roots {
+        for file in xml_files(root) {
+            take(file, false, &mut config_bases);
+        }
+    }
+    let mut next = 0;
+    let mut all_bases: Vec<PathBuf> = bases.to_vec();
+    loop {
+        for base in std::mem::take(&mut config_bases) {
+            if !all_bases.contains(&base) {
+                all_bases.push(base);
+            }
+        }
+        let Some(base) = all_bases.get(next).cloned() else {
+            break;
+        };
+        next += 1;
+        for file in xml_files(&base) {
+            take(file, true, &mut config_bases);
+        }
+    }
+    wanted
+}
+
+/// What reading one planned file gives.
+pub enum Read {
+    /// A policy, parsed and summarised.
+    Policy(crate::index::FileData),
+    /// Bytes that are not text: indexed as an ancestor from its text as best it reads, so that
+    /// the policies based on it still find their base; with why, unless it is an ancestor only.
+    Undecodable(crate::index::FileData, Option<String>),
+    /// Not a policy (another kind of XML).
+    NotPolicy,
+    /// Could not be read.
+    Unreadable(std::io::Error),
+}
+
+/// Reads, decodes and parses one file of a [`plan`] (the work that runs on all cores).
+pub fn read(path: PathBuf, base_only: bool) -> Read {
+    use crate::index::FileData;
+    match read_if_policy(&path) {
+        Err(e) => Read::Unreadable(e),
+        Ok(None) => Read::NotPolicy,
+        Ok(Some(bytes)) => match decode(bytes) {
+            Ok(text) => Read::Policy(FileData::new(path, std::sync::Arc::from(text), base_only)),
+            Err(e) => Read::Undecodable(
+                FileData::new(path, std::sync::Arc::from(e.lossy), true),
+                (!base_only).then_some(e.message),
+            ),
+        },
+    }
+}
+
 /// The name of the environments output folder of the `appsettings.json` in `folder`.
 fn environments_folder(folder: &Path) -> Option<std::ffi::OsString> {
     let text = fs::read_to_string(folder.join(crate::environments::APPSETTINGS)).ok()?;

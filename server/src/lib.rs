@@ -5,6 +5,7 @@ pub mod assists;
 pub mod build;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod diagnostics;
 pub mod environments;

@@ -1,5 +1,5 @@
-//! The `b2c-lsp` binary: the language server on stdio (no arguments, or `serve`), and the
-//! `check` and `parse` command-line jobs.
+//! The `b2c-lsp` binary: the language server on stdio (no arguments, `serve` or `--stdio`),
+//! and the command-line jobs (`check`, `fmt`, `build`, `journeys`, `parse`, `completions`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,9 +16,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "b2c-lsp",
     version,
-    about = "Language server and checker for Azure AD B2C custom policies"
+    about = "Language server and checker for Azure AD B2C custom policies",
+    long_about = "Language server and checker for Azure AD B2C custom policies.\n\n\
+        With no command, or `serve`, it is the language server on stdio. A b2c-lsp.toml in \
+        the policy folder (or above) gives extra base locations, ignored files and per-code \
+        severities to every command and to the server alike.",
+    after_help = "Exit codes: 0 success; 1 findings (check: an error, or more warnings than \
+        --max-warnings; fmt --check: a file would change); 2 the command could not run."
 )]
 struct Args {
+    /// Run the language server on stdio, as editors start it (`b2c-lsp --stdio`).
+    #[arg(long)]
+    stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -33,10 +42,17 @@ enum Command {
         stdio: bool,
     },
     /// Report diagnostics for every policy file under the given paths.
+    ///
+    /// Exit code: 0 when there is no error (and no more warnings than --max-warnings), 1 when
+    /// there is, 2 when the check could not run (no such path, no policy in it, an unreadable
+    /// file, a b2c-lsp.toml that does not read).
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: cli::Format,
+        /// Fail (exit code 1) when more than N warnings are found, as eslint's option does.
+        #[arg(long, value_name = "N")]
+        max_warnings: Option<usize>,
         /// An extra folder of base policies: its files complete chains but are not reported on.
         #[arg(long = "base", value_name = "DIR")]
         bases: Vec<PathBuf>,
@@ -68,7 +84,16 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Print the syntax tree of a file, one node or token per line.
-    Parse { file: PathBuf },
+    Parse {
+        /// The policy file.
+        file: PathBuf,
+    },
+    /// Print a completion script for a shell, e.g. `b2c-lsp completions bash > /etc/bash_completion.d/b2c-lsp`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Write one copy of a policy folder per environment of its appsettings.json, with the
     /// {Settings:...} placeholders replaced, and print each environment's upload order.
     ///
@@ -94,6 +119,8 @@ enum Command {
         path: PathBuf,
     },
     /// Print each relying party's effective user journey: steps, profiles, claims in and out.
+    ///
+    /// Exit code: 0, or 2 when the paths hold no policy.
     Journeys {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
@@ -133,6 +160,11 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match args.command {
+        _ if args.stdio => {
+            drop(out);
+            keep_off_huge_pages();
+            return b2c_lsp::lsp::run();
+        }
         None | Some(Command::Serve { .. }) => {
             drop(out);
             keep_off_huge_pages();
@@ -140,11 +172,28 @@ fn main() -> ExitCode {
         }
         Some(Command::Check {
             format,
+            max_warnings,
             bases,
             environment,
             paths,
-        }) => cli::check_environment(&paths, &bases, environment.as_deref(), format, &mut out),
+        }) => cli::check_environment(
+            &paths,
+            &bases,
+            environment.as_deref(),
+            format,
+            max_warnings,
+            &mut out,
+        ),
         Some(Command::Parse { file }) => cli::parse(&file, &mut out),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            // Into memory first: clap_complete panics on a closed pipe (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Args::command(), "b2c-lsp", &mut script);
+            use std::io::Write;
+            let _ = out.write_all(&script);
+            Ok(0)
+        }
         Some(Command::Fmt {
             check,
             tab_size,

@@ -198,6 +198,7 @@ fn check_for_an_environment_reports_in_the_source() {
             &[],
             environment,
             b2c_lsp::cli::Format::Text,
+            None,
             &mut out,
         )
         .expect("check runs");
@@ -223,6 +224,7 @@ fn check_for_an_environment_reports_in_the_source() {
         &[],
         Some("Staging"),
         b2c_lsp::cli::Format::Text,
+        None,
         &mut Vec::new(),
     )
     .expect_err("no such environment");

@@ -22,7 +22,7 @@ fn layer(module: &str) -> Option<u8> {
         // Plain facts and types that everything speaks.
         "diagnostic" | "catalog" | "environments" | "parallel" => 0,
         // Files on disk and the index of what they hold.
-        "files" | "index" => 1,
+        "files" | "index" | "config" => 1,
         // Analyses over the index.
         "diagnostics" | "ide" | "journeys" | "navigation" | "assists" | "rules" => 2,
         // Front ends.

@@ -39,6 +39,7 @@ function createClient(): LanguageClient {
       fileEvents: [
         vscode.workspace.createFileSystemWatcher("**/*.xml"),
         vscode.workspace.createFileSystemWatcher("**/appsettings.json"),
+        vscode.workspace.createFileSystemWatcher("**/b2c-lsp.toml"),
       ],
     },
     outputChannel,

@@ -28,6 +28,8 @@ pub enum Evidence {
     CannotJudge,
     /// B2C accepts it and it changes nothing: information.
     Style,
+    /// About b2c-lsp's own settings or comments, which B2C never sees: a warning at most.
+    OwnSettings,
 }
 
 impl Evidence {
@@ -53,6 +55,9 @@ impl Evidence {
                 "None needed: the checker cannot judge what it cannot see, and says so.".to_owned()
             }
             Evidence::Style => "None needed: B2C accepts it; it changes nothing.".to_owned(),
+            Evidence::OwnSettings => {
+                "None needed: it is about b2c-lsp's own settings, which B2C never sees.".to_owned()
+            }
         }
     }
 }
@@ -127,6 +132,16 @@ impl DiagnosticCode {
 
     pub fn all() -> &'static [CodeInfo] {
         CODES
+    }
+
+    /// The code whose name is nearest to `name` (a misspelling), if one is near enough.
+    pub fn nearest(name: &str) -> Option<DiagnosticCode> {
+        CODES
+            .iter()
+            .map(|c| (strsim::levenshtein(c.name, name), c.code))
+            .filter(|(distance, _)| *distance <= 2.max(name.len() / 5))
+            .min()
+            .map(|(_, code)| code)
     }
 }
 
@@ -502,6 +517,24 @@ codes! {
         example: "{ \"Environments\": [ { \"Name\": \"Test\", } ] }",
         fix: "Correct the JSON where the message points.",
     }
+    ConfigInvalid {
+        name: "config-invalid",
+        severity: Warning,
+        summary: "b2c-lsp.toml cannot be used: it is not TOML, or names an unknown setting, code or severity",
+        evidence: Evidence::OwnSettings,
+        explanation: "The policy folder's own settings (extra base locations, ignored files, per-code severities) are read from the nearest b2c-lsp.toml. One that does not read is not used at all, so its base locations, ignore patterns and severities do not apply until it is fixed. `check` refuses to run with it (exit code 2); the server shows this warning on the file.",
+        example: "[severity]\ncase-mismach = \"off\"",
+        fix: "Correct the file where the message points: the keys are `base`, `ignore` and `[severity]`; a severity is \"error\", \"warning\", \"info\", \"hint\" or \"off\".",
+    }
+    SuppressionUnknownCode {
+        name: "suppression-unknown-code",
+        severity: Warning,
+        summary: "a b2c-lsp-ignore comment names a code the checker does not have",
+        evidence: Evidence::OwnSettings,
+        explanation: "`<!-- b2c-lsp-ignore CODE... -->` leaves out the named findings inside the element that follows the comment. A name that is no code suppresses nothing, which is most likely a misspelling.",
+        example: "<!-- b2c-lsp-ignore case-mismach -->",
+        fix: "Spell the code as the finding shows it, e.g. `case-mismatch` (all codes are listed in docs/diagnostics.md).",
+    }
     UnknownMetadataKey {
         name: "unknown-metadata-key",
         severity: Warning,
@@ -814,6 +847,7 @@ pub fn readme_table() -> String {
             Evidence::RunTime(_) => "run time",
             Evidence::CannotJudge => "cannot judge",
             Evidence::Style => "style",
+            Evidence::OwnSettings => "own settings",
         };
         out.push_str(&format!(
             "| [`{name}`](docs/diagnostics.md#{name}) | {} | {} | {evidence} |\n",

@@ -114,6 +114,8 @@ pub struct Workspace {
     graph: RwLock<Arc<Graph>>,
     /// Bumped by every change that can re-route chains; the graph is rebuilt when it lags.
     generation: std::sync::atomic::AtomicU64,
+    /// The `b2c-lsp.toml` files that govern the workspace's policies.
+    pub configs: crate::config::Store,
 }
 
 /// A definition found by resolution, with the file it is in.

@@ -323,11 +323,16 @@ impl LanguageServer for Backend {
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut rescan = false;
         for change in params.changes {
             if let Some(path) = convert::path_of(&change.uri) {
-                self.state
+                rescan |= self
+                    .state
                     .disk_changed(path, change.typ == FileChangeType::DELETED);
             }
+        }
+        if rescan {
+            Arc::clone(&self.state).scan().await;
         }
     }
 

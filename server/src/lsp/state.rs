@@ -17,7 +17,7 @@ use tower_lsp::Client;
 
 use super::convert;
 use crate::diagnostics::file_diagnostics;
-use crate::files::{decode, read_if_policy, xml_files};
+use crate::files::{decode, read_if_policy};
 use crate::index::{FileData, Workspace};
 use crate::parallel::in_parallel;
 
@@ -204,10 +204,14 @@ impl State {
             return;
         }
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String("**/*.xml".to_owned()),
-                kind: None,
-            }],
+            // Policies, the environments' settings and b2c-lsp's own configuration.
+            watchers: ["**/*.xml", "**/appsettings.json", "**/b2c-lsp.toml"]
+                .into_iter()
+                .map(|glob| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(glob.to_owned()),
+                    kind: None,
+                })
+                .collect(),
         };
         let registration = lsp::Registration {
             id: "b2c-lsp-watch-xml".to_owned(),
@@ -230,6 +234,10 @@ impl State {
         for path in loaded {
             let _ = self.jobs.send(Job::Diagnose(path));
         }
+        // A b2c-lsp.toml that cannot be used says so on itself.
+        for config in self.workspace.configs.known() {
+            let _ = self.jobs.send(Job::Diagnose(config));
+        }
     }
 
     /// Waits (boundedly) until the first scan has indexed the workspace, so that a request
@@ -247,44 +255,46 @@ impl State {
             .read()
             .map(|s| s.base_paths.clone())
             .unwrap_or_default();
-        // Which files to load is decided here; reading and parsing them runs on all cores.
-        let mut seen = BTreeSet::new();
-        let mut wanted: Vec<(PathBuf, bool)> = Vec::new();
-        for root in &roots {
-            for file in xml_files(root) {
-                seen.insert(file.clone());
-                if self.documents.contains_key(&file)
-                    || self.workspace.file(&file).is_some_and(|f| !f.base_only)
-                {
-                    continue;
-                }
-                wanted.push((file, false));
-            }
+        // Which files to load is decided here (the plan `check` makes too); reading and
+        // parsing them runs on all cores.
+        let plan = crate::files::plan(&roots, &bases, &self.workspace.configs);
+        let seen: BTreeSet<PathBuf> = plan
+            .iter()
+            .filter(|(_, base_only)| !base_only)
+            .map(|(file, _)| file.clone())
+            .collect();
+        // Files under the roots that the plan no longer holds (a b2c-lsp.toml now ignores
+        // them) leave, unless the editor has them open.
+        let left: Vec<PathBuf> = self
+            .workspace
+            .all_paths()
+            .into_iter()
+            .filter(|p| {
+                roots.iter().any(|r| p.starts_with(r))
+                    && !seen.contains(p)
+                    && !self.documents.contains_key(p)
+                    && self.workspace.file(p).is_some_and(|f| !f.base_only)
+            })
+            .collect();
+        for path in &left {
+            self.remove(path);
         }
-        for base in &bases {
-            for file in xml_files(base) {
-                if seen.contains(&file) || self.documents.contains_key(&file) {
-                    continue;
-                }
-                wanted.push((file, true));
-            }
-        }
+        let wanted: Vec<(PathBuf, bool)> = plan
+            .into_iter()
+            .filter(|(file, base_only)| {
+                !self.documents.contains_key(file)
+                    && (*base_only || self.workspace.file(file).is_none_or(|f| f.base_only))
+            })
+            .collect();
         let loaded = in_parallel(wanted, |(file, base_only)| {
-            let bytes = match read_if_policy(&file) {
-                Ok(bytes) => bytes?,
-                Err(e) => {
+            match crate::files::read(file.clone(), base_only) {
+                crate::files::Read::Policy(data) => Some(Ok(data)),
+                crate::files::Read::Undecodable(data, message) => Some(Err((data, message))),
+                crate::files::Read::NotPolicy => None,
+                crate::files::Read::Unreadable(e) => {
                     eprintln!("b2c-lsp: cannot read {}: {e}", file.display());
-                    return None;
+                    None
                 }
-            };
-            match decode(bytes) {
-                Ok(text) => Some(Ok(FileData::new(file, Arc::from(text), base_only))),
-                // Not reported on, as undecodable, but kept as an ancestor from its text as
-                // best it reads, so that the policies based on it still find their base.
-                Err(e) => Some(Err((
-                    FileData::new(file, Arc::from(e.lossy), true),
-                    (!base_only).then_some(e.message),
-                ))),
             }
         });
         let mut count = 0;
@@ -399,22 +409,35 @@ impl State {
         self.reload_from_disk(path.to_owned());
     }
 
-    pub fn disk_changed(&self, path: PathBuf, deleted: bool) {
+    /// A file changed on disk (a watched-files notification). Returns whether the workspace
+    /// must be scanned again (a `b2c-lsp.toml` changed: its base locations and ignore patterns
+    /// decide which files are loaded).
+    pub fn disk_changed(&self, path: PathBuf, deleted: bool) -> bool {
+        if path
+            .file_name()
+            .is_some_and(|n| n == crate::config::CONFIG_FILE)
+        {
+            self.workspace.configs.forget();
+            // Its own verdict, in order with every other publication.
+            let _ = self.jobs.send(Job::Diagnose(path));
+            return true;
+        }
         if path
             .file_name()
             .is_some_and(|n| n == crate::environments::APPSETTINGS)
         {
             self.appsettings_changed(&path);
-            return;
+            return false;
         }
         if self.documents.contains_key(&path) {
-            return;
+            return false;
         }
         if deleted {
             self.remove(&path);
         } else {
             self.reload_from_disk(path);
         }
+        false
     }
 
     /// An `appsettings.json` changed: a malformed one gets one diagnostic of its own (B2C's
@@ -430,6 +453,18 @@ impl State {
         }
     }
 
+    /// The diagnostic of a `b2c-lsp.toml` that cannot be used.
+    fn config_diagnostics(&self, path: &Path) -> Vec<lsp::Diagnostic> {
+        if !path.is_file() {
+            return Vec::new();
+        }
+        let Err(e) = self.workspace.configs.read(path) else {
+            return Vec::new();
+        };
+        let d = e.diagnostic();
+        vec![plain_diagnostic(&e.text, d)]
+    }
+
     /// The diagnostic of a malformed `appsettings.json`, read from disk now.
     fn appsettings_diagnostics(path: &Path) -> Vec<lsp::Diagnostic> {
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -438,15 +473,7 @@ impl State {
         let Some(d) = crate::environments::appsettings_diagnostic(&text) else {
             return Vec::new();
         };
-        let index = syntax::LineIndex::new(&text);
-        vec![lsp::Diagnostic {
-            range: convert::range(&text, &index, d.range),
-            severity: Some(convert::severity(d.severity)),
-            code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
-            source: Some("b2c-lsp".to_owned()),
-            message: d.message,
-            ..lsp::Diagnostic::default()
-        }]
+        vec![plain_diagnostic(&text, d)]
     }
 
     fn remove(&self, path: &Path) {
@@ -602,6 +629,12 @@ impl State {
                 {
                     Self::appsettings_diagnostics(path)
                 }
+                _ if path
+                    .file_name()
+                    .is_some_and(|n| n == crate::config::CONFIG_FILE) =>
+                {
+                    self.config_diagnostics(path)
+                }
                 _ => Vec::new(),
             };
             let before = match shown.is_empty() {
@@ -700,6 +733,20 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
             let (start, end) = (start.min(end), start.max(end));
             text.replace_range(start..end, &change.text);
         }
+    }
+}
+
+/// A diagnostic of a file outside the index (appsettings.json, b2c-lsp.toml), placed in its
+/// text.
+fn plain_diagnostic(text: &str, d: crate::diagnostic::Diagnostic) -> lsp::Diagnostic {
+    let index = syntax::LineIndex::new(text);
+    lsp::Diagnostic {
+        range: convert::range(text, &index, d.range),
+        severity: Some(convert::severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
+        source: Some("b2c-lsp".to_owned()),
+        message: d.message,
+        ..lsp::Diagnostic::default()
     }
 }
 

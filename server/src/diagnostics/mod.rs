@@ -1,6 +1,8 @@
 //! Diagnostics of one policy file in the context of its chain: syntax errors, undefined and
 //! case-mismatched references, duplicates, BasePolicy and include problems.
 
+mod suppression;
+
 use std::path::Path;
 
 use syntax::TextRange;
@@ -208,6 +210,10 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     out.extend(crate::journeys::journey_diagnostics(workspace, path));
     out.extend(crate::ide::catalog_diagnostics(workspace, path));
     out.extend(crate::rules::upload_diagnostics(workspace, path));
+    suppression::apply(&file, &mut out);
+    if let Some(Ok(config)) = workspace.configs.for_file(path) {
+        config.apply(&mut out);
+    }
     out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code.as_str()));
     out
 }
