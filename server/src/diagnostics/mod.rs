@@ -206,7 +206,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         literal_that_names_a_claim(workspace, path, precondition, &mut out);
     }
     include_cycles(workspace, path, &mut out);
-    out.extend(crate::ide::setting_diagnostics(path, &file.text));
+    out.extend(crate::ide::setting_diagnostics(workspace, path, &file.text));
     out.extend(crate::journeys::journey_diagnostics(workspace, path));
     out.extend(crate::ide::catalog_diagnostics(workspace, path));
     out.extend(crate::rules::upload_diagnostics(workspace, path));

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex};
 
 use syntax::view::ElementRef;
 use syntax::{TextRange, TextSize};
@@ -42,7 +42,7 @@ pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
     if !file.summary.is_policy {
         return Vec::new();
     }
-    let mut out = structure_diagnostics(path, &file.text, &file.parse);
+    let mut out = structure_diagnostics(workspace, &file);
     let chain_complete = workspace.chain(path).is_complete();
     let mut included: Option<Vec<String>> = None;
     for tp in &file.summary.technical_profiles {
@@ -486,41 +486,26 @@ fn signature_mismatch(
 // ---------------------------------------------------------------------------------------------
 // Schema structure.
 
-type StructureCache = HashMap<PathBuf, (Weak<str>, Arc<Vec<Diagnostic>>)>;
-
-fn structure_cache() -> &'static Mutex<StructureCache> {
-    static CACHE: OnceLock<Mutex<StructureCache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-/// The structure findings of one file. They depend on its text alone, so they are cached per
-/// text: when an ancestor changes, the file's other diagnostics are recomputed, not these.
-fn structure_diagnostics(path: &Path, text: &Arc<str>, parse: &syntax::Parse) -> Vec<Diagnostic> {
-    if let Ok(cache) = structure_cache().lock() {
-        if let Some((cached_text, findings)) = cache.get(path) {
-            if cached_text.upgrade().is_some_and(|t| Arc::ptr_eq(&t, text)) {
-                return findings.as_ref().clone();
+/// The structure findings of one file. They depend on its text alone, so they are kept with
+/// that version of the file: when an ancestor changes, the file's other diagnostics are
+/// recomputed, not these.
+fn structure_diagnostics(workspace: &Workspace, file: &crate::index::FileData) -> Vec<Diagnostic> {
+    let units = workspace.cache::<UnitCache>();
+    let found = file.memo("ide::structure", move |file| {
+        let mut out = Vec::new();
+        if let Some(root) = ElementRef::root(&file.parse) {
+            check_tree(&file.text, root, &units, &mut out);
+            // One mistake, one diagnostic: where the parser had to recover, the elements
+            // around the syntax error are misplaced by the recovery, not by the author, so
+            // the syntax error is all that is said there.
+            let broken = recovered_regions(root, file.parse.errors());
+            if !broken.is_empty() {
+                out.retain(|d| !in_region(&broken, d.range));
             }
         }
-    }
-    let mut out = Vec::new();
-    if let Some(root) = ElementRef::root(parse) {
-        check_tree(text, root, &mut out);
-        // One mistake, one diagnostic: where the parser had to recover, the elements around
-        // the syntax error are misplaced by the recovery, not by the author, so the syntax
-        // error is all that is said there.
-        let broken = recovered_regions(root, parse.errors());
-        if !broken.is_empty() {
-            out.retain(|d| !in_region(&broken, d.range));
-        }
-    }
-    if let Ok(mut cache) = structure_cache().lock() {
-        cache.insert(
-            path.to_owned(),
-            (Arc::downgrade(text), Arc::new(out.clone())),
-        );
-    }
-    out
+        out
+    });
+    found.as_ref().clone()
 }
 
 /// The innermost element around each syntax error (below the root, else from the error to
@@ -597,12 +582,12 @@ fn known_anywhere(name: &str) -> bool {
     catalog::elements().iter().any(|e| e.name == name)
 }
 
-fn check_tree(text: &str, root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
+fn check_tree(text: &str, root: ElementRef<'_>, units: &UnitCache, out: &mut Vec<Diagnostic>) {
     let root_spec = catalog::root_element();
     if root.local_name() != root_spec.name {
         return;
     }
-    check_subtree(text, root, root_spec, out);
+    check_subtree(text, root, root_spec, units, out);
 }
 
 /// Elements whose structure findings are cached by content: the units a keystroke touches.
@@ -622,13 +607,10 @@ const CACHED_UNITS: &[&str] = &[
 ];
 
 /// Findings of cached units, relative to the unit's start, keyed by the unit's spec and a
-/// hash of its green tree. Bounded: cleared when it grows past a few thousand units.
-type UnitCache = HashMap<(usize, u64), Arc<Vec<Diagnostic>>>;
-
-fn unit_cache() -> &'static Mutex<UnitCache> {
-    static CACHE: OnceLock<Mutex<UnitCache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
+/// hash of its text; one per workspace. Bounded: cleared when it grows past a few thousand
+/// units.
+#[derive(Default)]
+struct UnitCache(Mutex<HashMap<(usize, u64), Arc<Vec<Diagnostic>>>>);
 
 fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
     TextRange::new(range.start() - from + to, range.end() - from + to)
@@ -647,6 +629,7 @@ fn check_unit(
     text: &str,
     element: ElementRef<'_>,
     spec: &'static ElementSpec,
+    units: &UnitCache,
     out: &mut Vec<Diagnostic>,
 ) {
     let start = element.range().start();
@@ -654,7 +637,8 @@ fn check_unit(
         .get(std::ops::Range::<usize>::from(element.range()))
         .unwrap_or("");
     let key = (spec as *const ElementSpec as usize, text_hash(unit));
-    let cached = unit_cache()
+    let cached = units
+        .0
         .lock()
         .ok()
         .and_then(|cache| cache.get(&key).cloned());
@@ -662,12 +646,12 @@ fn check_unit(
         Some(found) => found,
         None => {
             let mut found = Vec::new();
-            check_subtree(text, element, spec, &mut found);
+            check_subtree(text, element, spec, units, &mut found);
             for d in &mut found {
                 d.range = shift(d.range, start, TextSize::from(0));
             }
             let found = Arc::new(found);
-            if let Ok(mut cache) = unit_cache().lock() {
+            if let Ok(mut cache) = units.0.lock() {
                 if cache.len() > 8192 {
                     cache.clear();
                 }
@@ -687,6 +671,7 @@ fn check_subtree(
     text: &str,
     top: ElementRef<'_>,
     top_spec: &'static ElementSpec,
+    units: &UnitCache,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut stack: Vec<(ElementRef<'_>, &'static ElementSpec)> = vec![(top, top_spec)];
@@ -694,7 +679,7 @@ fn check_subtree(
     let mut counts: Vec<u32> = Vec::new();
     while let Some((element, spec)) = stack.pop() {
         if element != top && CACHED_UNITS.contains(&spec.name) {
-            check_unit(text, element, spec, out);
+            check_unit(text, element, spec, units, out);
             continue;
         }
         check_attributes(element, spec, out);

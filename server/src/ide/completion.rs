@@ -709,7 +709,7 @@ impl Request<'_> {
         let end = self.brace_end(range);
         let replace = TextRange::new(start.min(self.offset), end.max(self.offset));
         let mut out = Vec::new();
-        for name in settings::setting_names(self.path) {
+        for name in settings::setting_names(self.workspace, self.path).iter() {
             let text = format!("{{Settings:{name}}}");
             out.push(with(
                 item(text.clone(), CompletionKind::Setting, text, false, replace),

@@ -25,7 +25,7 @@ fn contains(range: TextRange, offset: TextSize) -> bool {
 pub fn hover(workspace: &Workspace, path: &Path, offset: u32) -> Option<Hover> {
     let file = workspace.file(path)?;
     let offset = clamp_offset(&file.text, offset);
-    if let Some(hover) = setting_hover(path, &file.text, offset) {
+    if let Some(hover) = setting_hover(workspace, path, &file.text, offset) {
         return Some(hover);
     }
     if let Some(reference) = file
@@ -236,7 +236,12 @@ fn method_markdown(method: &catalog::TransformationMethod) -> String {
 
 /// The claim resolver `{...}` around `offset` in a text or value token.
 /// On a `{Settings:Name}` placeholder: its value in each environment of `appsettings.json`.
-fn setting_hover(path: &Path, text: &str, offset: TextSize) -> Option<Hover> {
+fn setting_hover(
+    workspace: &Workspace,
+    path: &Path,
+    text: &str,
+    offset: TextSize,
+) -> Option<Hover> {
     // Only the line around the cursor is searched: hover stays cheap on long files.
     let at = usize::from(offset).min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -245,7 +250,7 @@ fn setting_hover(path: &Path, text: &str, offset: TextSize) -> Option<Hover> {
     let placeholder = crate::environments::placeholders(line)
         .into_iter()
         .find(|p| contains(p.range, offset - TextSize::from(line_start as u32)))?;
-    let (_, settings) = super::settings::appsettings(path)?;
+    let (_, settings) = super::settings::appsettings(workspace, path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -1,86 +1,80 @@
 //! `{Settings:Name}` names from an `appsettings.json` beside the policies (the VS Code B2C
 //! workflow replaces these placeholders before upload). The file is looked for in the policy's
-//! folder and up to three folders above; what was read is cached by path and modification time.
+//! folder and up to three folders above; what was read is kept in the workspace's cache by path
+//! and modification time.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::environments::AppSettings;
+use crate::environments::{find_appsettings, AppSettings};
+use crate::index::Workspace;
 
-type Cache = HashMap<PathBuf, (Option<SystemTime>, Vec<String>)>;
-
-fn cache() -> &'static Mutex<Cache> {
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+/// What one `appsettings.json` gives, as read at a modification time.
+#[derive(Clone)]
+struct Read {
+    modified: Option<SystemTime>,
+    /// The environments; None when the file does not read as the build's format.
+    parsed: Option<Arc<AppSettings>>,
+    /// The setting names, sorted (read from any JSON, even one the build cannot use).
+    names: Arc<Vec<String>>,
 }
 
-/// Parsed `appsettings.json` files by path, with the modification time they were read at.
-type AppSettingsCache = HashMap<PathBuf, (Option<SystemTime>, Option<Arc<AppSettings>>)>;
+/// The `appsettings.json` files read by the analyses of one workspace, by path; a file is read
+/// again when its modification time changes.
+#[derive(Default)]
+struct SettingsCache(Mutex<HashMap<PathBuf, Read>>);
 
-fn appsettings_cache() -> &'static Mutex<AppSettingsCache> {
-    static CACHE: OnceLock<Mutex<AppSettingsCache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+/// The governing `appsettings.json` of the policy file at `policy`, read (or remembered).
+fn read(workspace: &Workspace, policy: &Path) -> Option<(PathBuf, Read)> {
+    let file = policy.parent().and_then(find_appsettings)?;
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+    let cache = workspace.cache::<SettingsCache>();
+    if let Some(known) = cache.0.lock().ok().and_then(|c| c.get(&file).cloned()) {
+        if known.modified == modified && modified.is_some() {
+            return Some((file, known));
+        }
+    }
+    let text = std::fs::read_to_string(&file).ok();
+    let read = Read {
+        modified,
+        parsed: text
+            .as_deref()
+            .and_then(|text| AppSettings::parse(text).ok())
+            .map(Arc::new),
+        names: Arc::new(
+            text.as_deref()
+                .and_then(|text| {
+                    serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+                        .ok()
+                })
+                .map(|json| names_in(&json))
+                .unwrap_or_default(),
+        ),
+    };
+    if let Ok(mut cache) = cache.0.lock() {
+        cache.insert(file.clone(), read.clone());
+    }
+    Some((file, read))
 }
 
 /// The environments of the `appsettings.json` that governs the policy file at `policy`, with
 /// its path; None when there is none or it does not read as the build's format.
-pub(crate) fn appsettings(policy: &Path) -> Option<(PathBuf, Arc<AppSettings>)> {
-    let file = find(policy)?;
-    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
-    if let Ok(cache) = appsettings_cache().lock() {
-        if let Some((stamp, parsed)) = cache.get(&file) {
-            if *stamp == modified && modified.is_some() {
-                return parsed.clone().map(|p| (file, p));
-            }
-        }
-    }
-    let parsed = std::fs::read_to_string(&file)
-        .ok()
-        .and_then(|text| AppSettings::parse(&text).ok())
-        .map(Arc::new);
-    if let Ok(mut cache) = appsettings_cache().lock() {
-        cache.insert(file.clone(), (modified, parsed.clone()));
-    }
-    parsed.map(|p| (file, p))
-}
-
-/// The nearest `appsettings.json` for the policy file at `policy`.
-fn find(policy: &Path) -> Option<PathBuf> {
-    policy
-        .ancestors()
-        .skip(1)
-        .take(4)
-        .map(|dir| dir.join("appsettings.json"))
-        .find(|candidate| candidate.is_file())
+pub(crate) fn appsettings(
+    workspace: &Workspace,
+    policy: &Path,
+) -> Option<(PathBuf, Arc<AppSettings>)> {
+    let (file, read) = read(workspace, policy)?;
+    read.parsed.map(|parsed| (file, parsed))
 }
 
 /// The setting names usable as `{Settings:Name}` from the policy file at `policy`, sorted.
-pub(crate) fn setting_names(policy: &Path) -> Vec<String> {
-    let Some(file) = find(policy) else {
-        return Vec::new();
-    };
-    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
-    if let Ok(cache) = cache().lock() {
-        if let Some((stamp, names)) = cache.get(&file) {
-            if *stamp == modified && modified.is_some() {
-                return names.clone();
-            }
-        }
-    }
-    let names = std::fs::read_to_string(&file)
-        .ok()
-        .and_then(|text| {
-            serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')).ok()
-        })
-        .map(|json| names_in(&json))
-        .unwrap_or_default();
-    if let Ok(mut cache) = cache().lock() {
-        cache.insert(file, (modified, names.clone()));
-    }
-    names
+pub(crate) fn setting_names(workspace: &Workspace, policy: &Path) -> Arc<Vec<String>> {
+    read(workspace, policy)
+        .map(|(_, read)| read.names)
+        .unwrap_or_default()
 }
 
 /// Keys of every nested `PolicySettings` object (plus the environments' `Tenant`, which the
@@ -120,11 +114,11 @@ pub(crate) fn names_in(json: &serde_json::Value) -> Vec<String> {
 /// `{Settings:Name}` placeholders that some environment of the governing `appsettings.json`
 /// has no value for: `b2c-lsp build` refuses to write those environments, and the official
 /// build would upload the placeholder as literal text.
-pub fn setting_diagnostics(policy: &Path, text: &str) -> Vec<Diagnostic> {
+pub fn setting_diagnostics(workspace: &Workspace, policy: &Path, text: &str) -> Vec<Diagnostic> {
     if !text.contains('{') {
         return Vec::new();
     }
-    let Some((_, settings)) = appsettings(policy) else {
+    let Some((_, settings)) = appsettings(workspace, policy) else {
         return Vec::new();
     };
     let file_name = policy

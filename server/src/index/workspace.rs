@@ -116,6 +116,8 @@ pub struct Workspace {
     generation: std::sync::atomic::AtomicU64,
     /// The `b2c-lsp.toml` files that govern the workspace's policies.
     pub configs: crate::config::Store,
+    /// Caches of the analyses that outlive one version of a file, by type (see [`Workspace::cache`]).
+    caches: std::sync::Mutex<HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 /// A definition found by resolution, with the file it is in.
@@ -154,6 +156,23 @@ fn common_prefix_len(a: &Path, b: &Path) -> usize {
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
+    }
+
+    /// The workspace's one cache of type `T`, made on first use. The caches of the analyses
+    /// live here, each a type of the module that owns it, so that they end with the workspace
+    /// (no process-wide state) and two workspaces never share one. Facts of one version of a
+    /// file belong in [`FileData::memo`] instead.
+    pub fn cache<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let id = std::any::TypeId::of::<T>();
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = caches
+            .entry(id)
+            .or_insert_with(|| Arc::new(T::default()) as Arc<dyn std::any::Any + Send + Sync>);
+        match Arc::clone(slot).downcast::<T>() {
+            Ok(cache) => cache,
+            // Unreachable: the slot of a TypeId holds that type.
+            Err(_) => Arc::new(T::default()),
+        }
     }
 
     /// Adds or replaces a file. Returns the files whose diagnostics may have changed.
