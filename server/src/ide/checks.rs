@@ -610,7 +610,10 @@ const CACHED_UNITS: &[&str] = &[
 /// hash of its text; one per workspace. Bounded: cleared when it grows past a few thousand
 /// units.
 #[derive(Default)]
-struct UnitCache(Mutex<HashMap<(usize, u64), Arc<Vec<Diagnostic>>>>);
+struct UnitCache(Mutex<HashMap<UnitKey, Arc<Vec<Diagnostic>>>>);
+
+/// A unit's spec (by address) and the hash of its text.
+type UnitKey = (usize, u64);
 
 fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
     TextRange::new(range.start() - from + to, range.end() - from + to)
