@@ -5,7 +5,7 @@
 //! algorithm is described in `xtask/src/codegen/elements.rs`. Checked against the real-policy
 //! corpus: every child element and attribute it uses is known here.
 
-use super::{AttributeSpec, ChildSpec, ElementSpec, RefKind, ValueType};
+use super::{AttributeSpec, ChildSpec, ElementSpec, SymbolKind, ValueType};
 
 /// Index of `TrustFrameworkPolicy` in [`ELEMENTS`].
 pub(super) const ROOT: usize = 0;
@@ -729,7 +729,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "Id",
                 required: true,
-                value: ValueType::Reference(RefKind::PredicateValidation),
+                value: ValueType::Reference(SymbolKind::PredicateValidation),
                 allowed: &[],
                 doc: "",
             },
@@ -913,7 +913,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "Id",
                 required: true,
-                value: ValueType::Reference(RefKind::Predicate),
+                value: ValueType::Reference(SymbolKind::Predicate),
                 allowed: &[],
                 doc: "",
             },
@@ -1065,7 +1065,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -1154,7 +1154,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -1375,7 +1375,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "LocalizedResourcesReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::LocalizedResources),
+                value: ValueType::Reference(SymbolKind::LocalizedResources),
                 allowed: &[],
                 doc: "Id of the LocalizedResources to use.",
             },
@@ -1688,7 +1688,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -1743,7 +1743,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type to show.",
             },
@@ -1791,7 +1791,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -1882,7 +1882,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "TechnicalProfileReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "",
             },
@@ -2416,7 +2416,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimsTransformation),
+                value: ValueType::Reference(SymbolKind::ClaimsTransformation),
                 allowed: &[],
                 doc: "Id of the claims transformation.",
             },
@@ -2450,7 +2450,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -2500,7 +2500,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "TechnicalProfileReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "",
             },
@@ -2534,14 +2534,14 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type to show.",
             },
             AttributeSpec {
                 name: "DisplayControlReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::DisplayControl),
+                value: ValueType::Reference(SymbolKind::DisplayControl),
                 allowed: &[],
                 doc: "Id of the display control to show.",
             },
@@ -2582,7 +2582,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -2644,7 +2644,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -2708,7 +2708,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::ClaimsTransformation),
+                value: ValueType::Reference(SymbolKind::ClaimsTransformation),
                 allowed: &[],
                 doc: "Id of the claims transformation.",
             },
@@ -2742,7 +2742,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Id of the technical profile to run.",
             },
@@ -2844,7 +2844,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
         attributes: &[],
         children: &[],
         text: true,
-        text_value: ValueType::Reference(RefKind::TechnicalProfile),
+        text_value: ValueType::Reference(SymbolKind::TechnicalProfile),
         text_allowed: &[],
         ordered: true,
         open_content: false,
@@ -2857,7 +2857,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Id of the technical profile to include.",
             },
@@ -2877,7 +2877,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Id of the session-management technical profile.",
             },
@@ -3024,7 +3024,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "DefaultCpimIssuerTechnicalProfileReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Token issuer used by this journey's SendClaims step when the step names none.",
             },
@@ -3103,7 +3103,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "",
             },
@@ -3151,14 +3151,14 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ContentDefinitionReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ContentDefinition),
+                value: ValueType::Reference(SymbolKind::ContentDefinition),
                 allowed: &[],
                 doc: "Page used by a provider-selection or combined sign-in step.",
             },
             AttributeSpec {
                 name: "CpimIssuerTechnicalProfileReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Token issuer technical profile of a SendClaims step.",
             },
@@ -3205,14 +3205,14 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "TargetClaimsExchangeId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimsExchange),
+                value: ValueType::Reference(SymbolKind::ClaimsExchange),
                 allowed: &[],
                 doc: "Claims exchange of a later step that this choice leads to.",
             },
             AttributeSpec {
                 name: "ValidationClaimsExchangeId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimsExchange),
+                value: ValueType::Reference(SymbolKind::ClaimsExchange),
                 allowed: &[],
                 doc: "Claims exchange in the same step that validates the user's input.",
             },
@@ -3261,7 +3261,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "TechnicalProfileReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::TechnicalProfile),
+                value: ValueType::Reference(SymbolKind::TechnicalProfile),
                 allowed: &[],
                 doc: "Technical profile to run.",
             },
@@ -3295,7 +3295,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "SubJourneyReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::SubJourney),
+                value: ValueType::Reference(SymbolKind::SubJourney),
                 allowed: &[],
                 doc: "Id of the sub-journey to call.",
             },
@@ -3315,7 +3315,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClientDefinition),
+                value: ValueType::Reference(SymbolKind::ClientDefinition),
                 allowed: &[],
                 doc: "",
             },
@@ -3409,7 +3409,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::UserJourney),
+                value: ValueType::Reference(SymbolKind::UserJourney),
                 allowed: &[],
                 doc: "Id of the user journey to run.",
             },
@@ -3450,7 +3450,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "UserJourneyReferenceId",
                 required: true,
-                value: ValueType::Reference(RefKind::UserJourney),
+                value: ValueType::Reference(SymbolKind::UserJourney),
                 allowed: &[],
                 doc: "Id of the user journey serving the endpoint.",
             },
@@ -3718,7 +3718,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -3775,7 +3775,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type.",
             },
@@ -3832,7 +3832,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "ClaimTypeReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 doc: "Id of the claim type to show.",
             },
@@ -3853,7 +3853,7 @@ pub(super) static ELEMENTS: [ElementSpec; 180] = [
             AttributeSpec {
                 name: "DisplayControlReferenceId",
                 required: false,
-                value: ValueType::Reference(RefKind::DisplayControl),
+                value: ValueType::Reference(SymbolKind::DisplayControl),
                 allowed: &[],
                 doc: "Id of the display control to show.",
             },

@@ -14,6 +14,8 @@
 //! stays outside the project (`../shared/corpus/starterpack/`), and merges the hand-written
 //! overlay `element_docs.toml` (docs, reference kinds of attributes, each with its source).
 
+use crate::diagnostic::DiagnosticCode;
+
 mod elements;
 mod resolvers;
 mod technical_profiles;
@@ -29,29 +31,87 @@ pub enum ValueType {
     /// One of the values listed in the owner's `allowed` slice.
     Enum,
     /// The Id of another policy element.
-    Reference(RefKind),
+    Reference(SymbolKind),
     /// Anything goes (free text, JSON, CDATA, ...).
     Any,
 }
 
-/// The kinds of policy elements that can be referenced by Id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RefKind {
+/// The kinds of things a policy defines and refers to by id: the one list the index, the
+/// catalog's value types and the editor features share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SymbolKind {
     ClaimType,
-    ContentDefinition,
-    TechnicalProfile,
-    ClaimsTransformation,
-    DisplayControl,
     Predicate,
     PredicateValidation,
+    ClaimsTransformation,
+    ContentDefinition,
+    DisplayControl,
     LocalizedResources,
+    ClientDefinition,
+    TechnicalProfile,
     UserJourney,
     SubJourney,
-    /// `BuildingBlocks/ClientDefinitions/ClientDefinition@Id` (added beyond the original list).
-    ClientDefinition,
-    /// A `ClaimsExchange@Id` of the same journey (added beyond the original list; used by
-    /// `ClaimsProviderSelection@TargetClaimsExchangeId` / `@ValidationClaimsExchangeId`).
+    /// A ClaimsExchange of an orchestration step; scoped to its journey.
     ClaimsExchange,
+    /// A whole policy, named by its PolicyId.
+    Policy,
+}
+
+impl SymbolKind {
+    /// The element name B2C uses for the kind, as in its own messages.
+    pub fn element_name(self) -> &'static str {
+        match self {
+            SymbolKind::ClaimType => "ClaimType",
+            SymbolKind::Predicate => "Predicate",
+            SymbolKind::PredicateValidation => "PredicateValidation",
+            SymbolKind::ClaimsTransformation => "ClaimsTransformation",
+            SymbolKind::ContentDefinition => "ContentDefinition",
+            SymbolKind::DisplayControl => "DisplayControl",
+            SymbolKind::LocalizedResources => "LocalizedResources",
+            SymbolKind::ClientDefinition => "ClientDefinition",
+            SymbolKind::TechnicalProfile => "TechnicalProfile",
+            SymbolKind::UserJourney => "UserJourney",
+            SymbolKind::SubJourney => "SubJourney",
+            SymbolKind::ClaimsExchange => "ClaimsExchange",
+            SymbolKind::Policy => "Policy",
+        }
+    }
+
+    /// The diagnostic code for a reference to this kind that resolves to nothing.
+    pub fn undefined_code(self) -> DiagnosticCode {
+        match self {
+            SymbolKind::ClaimType => DiagnosticCode::UndefinedClaimType,
+            SymbolKind::Predicate => DiagnosticCode::UndefinedPredicate,
+            SymbolKind::PredicateValidation => DiagnosticCode::UndefinedPredicateValidation,
+            SymbolKind::ClaimsTransformation => DiagnosticCode::UndefinedClaimsTransformation,
+            SymbolKind::ContentDefinition => DiagnosticCode::UndefinedContentDefinition,
+            SymbolKind::DisplayControl => DiagnosticCode::UndefinedDisplayControl,
+            SymbolKind::LocalizedResources => DiagnosticCode::UndefinedLocalizedResources,
+            SymbolKind::ClientDefinition => DiagnosticCode::UndefinedClientDefinition,
+            SymbolKind::TechnicalProfile => DiagnosticCode::UndefinedTechnicalProfile,
+            SymbolKind::UserJourney => DiagnosticCode::UndefinedUserJourney,
+            SymbolKind::SubJourney => DiagnosticCode::UndefinedSubJourney,
+            SymbolKind::ClaimsExchange => DiagnosticCode::UndefinedClaimsExchange,
+            // A missing base is reported as such, never as an undefined reference.
+            SymbolKind::Policy => DiagnosticCode::BasePolicyMissing,
+        }
+    }
+
+    pub const ALL: [SymbolKind; 13] = [
+        SymbolKind::ClaimType,
+        SymbolKind::Predicate,
+        SymbolKind::PredicateValidation,
+        SymbolKind::ClaimsTransformation,
+        SymbolKind::ContentDefinition,
+        SymbolKind::DisplayControl,
+        SymbolKind::LocalizedResources,
+        SymbolKind::ClientDefinition,
+        SymbolKind::TechnicalProfile,
+        SymbolKind::UserJourney,
+        SymbolKind::SubJourney,
+        SymbolKind::ClaimsExchange,
+        SymbolKind::Policy,
+    ];
 }
 
 /// One `Metadata/Item@Key` a technical-profile type understands.
@@ -514,7 +574,10 @@ mod tests {
         let key = ty
             .metadata_key("contentdefinitionreferenceid")
             .expect("key");
-        assert_eq!(key.value, ValueType::Reference(RefKind::ContentDefinition));
+        assert_eq!(
+            key.value,
+            ValueType::Reference(SymbolKind::ContentDefinition)
+        );
         assert!(key.required);
         assert!(ty
             .metadata_key("IncludeClaimResolvingInClaimsHandling")
@@ -770,7 +833,7 @@ mod tests {
             element(Some("TechnicalProfile"), "IncludeTechnicalProfile").expect("include");
         assert_eq!(
             include.attribute("ReferenceId").map(|a| a.value),
-            Some(ValueType::Reference(RefKind::TechnicalProfile))
+            Some(ValueType::Reference(SymbolKind::TechnicalProfile))
         );
         assert_eq!(element(None, "TrustFrameworkPolicy"), Some(root_element()));
         assert!(element(None, "OrchestrationStep").is_some());

@@ -5,7 +5,7 @@
 //! type (the corpus check in the catalog tests keeps that promise); such corpus-only keys say so
 //! in their doc. Matching of keys is case-insensitive.
 
-use super::{MetadataKey, RefKind, TechnicalProfileType, ValueType};
+use super::{MetadataKey, SymbolKind, TechnicalProfileType, ValueType};
 
 /// Keys valid on every technical profile.
 pub(super) static COMMON_KEYS: &[MetadataKey] = &[
@@ -28,7 +28,7 @@ pub(super) static COMMON_KEYS: &[MetadataKey] = &[
     MetadataKey {
         key: "ClaimTypeOnWhichToEnable",
         doc: "Claim that EnabledForUserJourneys inspects to decide whether the profile is offered or run.",
-        value: ValueType::Reference(RefKind::ClaimType),
+        value: ValueType::Reference(SymbolKind::ClaimType),
         allowed: &[],
         default: None,
         required: false,
@@ -55,7 +55,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "ContentDefinitionReferenceId",
                 doc: "Content definition (page template and contract) used to render the page.",
-                value: ValueType::Reference(RefKind::ContentDefinition),
+                value: ValueType::Reference(SymbolKind::ContentDefinition),
                 allowed: &[],
                 default: None,
                 required: true,
@@ -151,7 +151,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "IpAddressClaimReferenceId",
                 doc: "Claim type that receives the user's IP address.",
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 default: None,
                 required: false,
@@ -303,7 +303,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "ClaimUsedForRequestPayload",
                 doc: "String claim whose value is sent as the whole request body.",
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 default: None,
                 required: false,
@@ -327,7 +327,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "UseClaimAsBearerToken",
                 doc: "Claim holding the bearer token sent when AuthenticationType is Bearer.",
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 default: None,
                 required: false,
@@ -479,7 +479,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "ContentDefinitionReferenceId",
                 doc: "Content definition whose localized strings the transformations use (FormatLocalizedString, GetLocalizedStringsTransformation, GetMappedValueFromLocalizedCollection).",
-                value: ValueType::Reference(RefKind::ContentDefinition),
+                value: ValueType::Reference(SymbolKind::ContentDefinition),
                 allowed: &[],
                 default: None,
                 required: false,
@@ -807,7 +807,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "ContentDefinitionReferenceId",
                 doc: "Content definition of the phone page.",
-                value: ValueType::Reference(RefKind::ContentDefinition),
+                value: ValueType::Reference(SymbolKind::ContentDefinition),
                 allowed: &[],
                 default: None,
                 required: true,
@@ -1771,7 +1771,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "issuer_refresh_token_user_identity_claim_type",
                 doc: "Claim used as the user identity inside authorization codes and refresh tokens, normally objectId.",
-                value: ValueType::Reference(RefKind::ClaimType),
+                value: ValueType::Reference(SymbolKind::ClaimType),
                 allowed: &[],
                 default: None,
                 required: true,
@@ -1843,7 +1843,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "RefreshTokenUserJourneyId",
                 doc: "User journey run when a refresh token is redeemed at the token endpoint.",
-                value: ValueType::Reference(RefKind::UserJourney),
+                value: ValueType::Reference(SymbolKind::UserJourney),
                 allowed: &[],
                 default: None,
                 required: false,
@@ -1859,7 +1859,7 @@ pub(super) static TYPES: &[TechnicalProfileType] = &[
             MetadataKey {
                 key: "ClientCredentialsUserJourneyId",
                 doc: "User journey run for the client credentials grant (seen in real policies; not in the reference).",
-                value: ValueType::Reference(RefKind::UserJourney),
+                value: ValueType::Reference(SymbolKind::UserJourney),
                 allowed: &[],
                 default: None,
                 required: false,

@@ -9,7 +9,7 @@ use std::path::Path;
 use syntax::ast::Element;
 use syntax::{TextRange, TextSize};
 
-use crate::catalog::{self, ElementSpec, MetadataKey, RefKind, TechnicalProfileType, ValueType};
+use crate::catalog::{self, ElementSpec, MetadataKey, TechnicalProfileType, ValueType};
 use crate::index::summary::{ATTRIBUTE_REFERENCES, LOCALIZED_ELEMENT_TYPES, METADATA_REFERENCES};
 use crate::index::{id_key, SymbolKind, Workspace};
 
@@ -843,24 +843,7 @@ fn reference_kind(element: &Element, element_name: &str, attribute: &str) -> Opt
         return Some(SymbolKind::ClaimsExchange);
     }
     match spec_of(element)?.attribute(attribute)?.value {
-        ValueType::Reference(kind) => Some(symbol_kind(kind)),
+        ValueType::Reference(kind) => Some(kind),
         _ => None,
-    }
-}
-
-fn symbol_kind(kind: RefKind) -> SymbolKind {
-    match kind {
-        RefKind::ClaimType => SymbolKind::ClaimType,
-        RefKind::ContentDefinition => SymbolKind::ContentDefinition,
-        RefKind::TechnicalProfile => SymbolKind::TechnicalProfile,
-        RefKind::ClaimsTransformation => SymbolKind::ClaimsTransformation,
-        RefKind::DisplayControl => SymbolKind::DisplayControl,
-        RefKind::Predicate => SymbolKind::Predicate,
-        RefKind::PredicateValidation => SymbolKind::PredicateValidation,
-        RefKind::LocalizedResources => SymbolKind::LocalizedResources,
-        RefKind::UserJourney => SymbolKind::UserJourney,
-        RefKind::SubJourney => SymbolKind::SubJourney,
-        RefKind::ClientDefinition => SymbolKind::ClientDefinition,
-        RefKind::ClaimsExchange => SymbolKind::ClaimsExchange,
     }
 }

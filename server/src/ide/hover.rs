@@ -28,13 +28,10 @@ pub fn hover(workspace: &Workspace, path: &Path, offset: u32) -> Option<Hover> {
     if let Some(hover) = setting_hover(workspace, path, &file.text, offset) {
         return Some(hover);
     }
-    if let Some(reference) = file
-        .summary
-        .references
-        .iter()
-        .find(|r| contains(r.range, offset))
+    if let Some(reference) =
+        crate::index::symbol_at(workspace, path, offset.into()).and_then(|s| s.reference)
     {
-        if let Some(markdown) = reference_hover(workspace, path, reference) {
+        if let Some(markdown) = reference_hover(workspace, path, &reference) {
             return Some(Hover {
                 range: reference.range,
                 markdown,
@@ -384,14 +381,7 @@ fn reference_hover(workspace: &Workspace, path: &Path, reference: &Reference) ->
         }
         SymbolKind::TechnicalProfile => {
             if let Some(profile) = effective_profile(workspace, path, &reference.id) {
-                let ty = profile.protocol.as_deref().and_then(|protocol| {
-                    catalog::technical_profile_type_with_formats(
-                        protocol,
-                        profile.handler.as_deref(),
-                        profile.output_token_format.as_deref(),
-                        profile.input_token_format.as_deref(),
-                    )
-                });
+                let ty = profile.technical_type();
                 match (ty, &profile.protocol) {
                     (Some(ty), _) => {
                         let _ = write!(markdown, "\n- type: {}", ty.name);

@@ -121,14 +121,9 @@ pub(crate) fn profile_type(
         };
     }
     let effective = effective_profile(workspace, path, id);
-    let ty = effective.as_ref().and_then(|p| {
-        catalog::technical_profile_type_with_formats(
-            p.protocol.as_deref()?,
-            p.handler.as_deref(),
-            p.output_token_format.as_deref(),
-            p.input_token_format.as_deref(),
-        )
-    });
+    let ty = effective
+        .as_ref()
+        .and_then(EffectiveProfile::technical_type);
     ProfileType { ty, effective }
 }
 

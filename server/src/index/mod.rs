@@ -3,90 +3,15 @@
 
 pub mod profiles;
 pub mod summary;
+mod symbols;
 pub mod workspace;
 
-use crate::diagnostic::DiagnosticCode;
 use syntax::TextRange;
 
+pub use crate::catalog::SymbolKind;
 pub use summary::{summarize, Summary};
+pub use symbols::{symbol_at, SymbolAt};
 pub use workspace::{Chain, FileData, Workspace};
-
-/// The kinds of things a policy defines and refers to by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SymbolKind {
-    ClaimType,
-    Predicate,
-    PredicateValidation,
-    ClaimsTransformation,
-    ContentDefinition,
-    DisplayControl,
-    LocalizedResources,
-    ClientDefinition,
-    TechnicalProfile,
-    UserJourney,
-    SubJourney,
-    /// A ClaimsExchange of an orchestration step; scoped to its journey.
-    ClaimsExchange,
-    /// A whole policy, named by its PolicyId.
-    Policy,
-}
-
-impl SymbolKind {
-    /// The element name B2C uses for the kind, as in its own messages.
-    pub fn element_name(self) -> &'static str {
-        match self {
-            SymbolKind::ClaimType => "ClaimType",
-            SymbolKind::Predicate => "Predicate",
-            SymbolKind::PredicateValidation => "PredicateValidation",
-            SymbolKind::ClaimsTransformation => "ClaimsTransformation",
-            SymbolKind::ContentDefinition => "ContentDefinition",
-            SymbolKind::DisplayControl => "DisplayControl",
-            SymbolKind::LocalizedResources => "LocalizedResources",
-            SymbolKind::ClientDefinition => "ClientDefinition",
-            SymbolKind::TechnicalProfile => "TechnicalProfile",
-            SymbolKind::UserJourney => "UserJourney",
-            SymbolKind::SubJourney => "SubJourney",
-            SymbolKind::ClaimsExchange => "ClaimsExchange",
-            SymbolKind::Policy => "Policy",
-        }
-    }
-
-    /// The diagnostic code for a reference to this kind that resolves to nothing.
-    pub fn undefined_code(self) -> DiagnosticCode {
-        match self {
-            SymbolKind::ClaimType => DiagnosticCode::UndefinedClaimType,
-            SymbolKind::Predicate => DiagnosticCode::UndefinedPredicate,
-            SymbolKind::PredicateValidation => DiagnosticCode::UndefinedPredicateValidation,
-            SymbolKind::ClaimsTransformation => DiagnosticCode::UndefinedClaimsTransformation,
-            SymbolKind::ContentDefinition => DiagnosticCode::UndefinedContentDefinition,
-            SymbolKind::DisplayControl => DiagnosticCode::UndefinedDisplayControl,
-            SymbolKind::LocalizedResources => DiagnosticCode::UndefinedLocalizedResources,
-            SymbolKind::ClientDefinition => DiagnosticCode::UndefinedClientDefinition,
-            SymbolKind::TechnicalProfile => DiagnosticCode::UndefinedTechnicalProfile,
-            SymbolKind::UserJourney => DiagnosticCode::UndefinedUserJourney,
-            SymbolKind::SubJourney => DiagnosticCode::UndefinedSubJourney,
-            SymbolKind::ClaimsExchange => DiagnosticCode::UndefinedClaimsExchange,
-            // A missing base is reported as such, never as an undefined reference.
-            SymbolKind::Policy => DiagnosticCode::BasePolicyMissing,
-        }
-    }
-
-    pub const ALL: [SymbolKind; 13] = [
-        SymbolKind::ClaimType,
-        SymbolKind::Predicate,
-        SymbolKind::PredicateValidation,
-        SymbolKind::ClaimsTransformation,
-        SymbolKind::ContentDefinition,
-        SymbolKind::DisplayControl,
-        SymbolKind::LocalizedResources,
-        SymbolKind::ClientDefinition,
-        SymbolKind::TechnicalProfile,
-        SymbolKind::UserJourney,
-        SymbolKind::SubJourney,
-        SymbolKind::ClaimsExchange,
-        SymbolKind::Policy,
-    ];
-}
 
 /// Ids are compared case-insensitively, as B2C does.
 pub fn id_key(id: &str) -> String {

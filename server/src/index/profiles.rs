@@ -42,6 +42,18 @@ pub struct EffectiveProfile {
 }
 
 impl EffectiveProfile {
+    /// The profile's type as B2C sees it, from its merged protocol, handler and token formats
+    /// (the one answer to "what kind of profile is this"; None when the protocol is unknown
+    /// or absent).
+    pub fn technical_type(&self) -> Option<&'static crate::catalog::TechnicalProfileType> {
+        crate::catalog::technical_profile_type_with_formats(
+            self.protocol.as_deref()?,
+            self.handler.as_deref(),
+            self.output_token_format.as_deref(),
+            self.input_token_format.as_deref(),
+        )
+    }
+
     /// The value of a metadata key (case-insensitive), as the most derived file sets it.
     pub fn metadata_value(&self, key: &str) -> Option<&str> {
         self.metadata

@@ -12,7 +12,6 @@ use rustc_hash::FxHashMap;
 use syntax::view::ElementRef;
 use syntax::TextRange;
 
-use crate::catalog;
 use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::summary::{Located, Step, TechnicalProfileSummary};
 use crate::index::{id_key, ids_match, Chain, FileData, SymbolKind, Workspace};
@@ -712,15 +711,7 @@ impl<'w> Context<'w> {
         };
         visiting.push(key);
         claims.found = true;
-        claims.type_id = profile.protocol.as_deref().and_then(|protocol| {
-            catalog::technical_profile_type_with_formats(
-                protocol,
-                profile.handler.as_deref(),
-                profile.output_token_format.as_deref(),
-                profile.input_token_format.as_deref(),
-            )
-            .map(|t| t.id)
-        });
+        claims.type_id = profile.technical_type().map(|t| t.id);
         for input in &profile.input_claims {
             let claim = self.claim(&input.value.claim);
             claims.takes.push(ClaimTaken {

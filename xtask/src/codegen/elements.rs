@@ -64,7 +64,7 @@ enum Value {
     Url,
     Enum,
     Any,
-    /// `ValueType::Reference(RefKind::<kind>)`.
+    /// `ValueType::Reference(SymbolKind::<kind>)`.
     Reference(String),
 }
 
@@ -88,7 +88,7 @@ impl Value {
                 }
                 _ => bail!(
                     "{OVERLAY}: unknown value type {text:?} (String, Boolean, Integer, Url, Enum, \
-                     Any or Reference(<RefKind>))"
+                     Any or Reference(<SymbolKind>))"
                 ),
             },
         })
@@ -102,7 +102,7 @@ impl Value {
             Value::Url => "ValueType::Url".into(),
             Value::Enum => "ValueType::Enum".into(),
             Value::Any => "ValueType::Any".into(),
-            Value::Reference(kind) => format!("ValueType::Reference(RefKind::{kind})"),
+            Value::Reference(kind) => format!("ValueType::Reference(SymbolKind::{kind})"),
         }
     }
 }
@@ -724,7 +724,7 @@ fn render(model: &Model) -> String {
          //! algorithm is described in `xtask/src/codegen/elements.rs`. Checked against the \
          real-policy\n\
          //! corpus: every child element and attribute it uses is known here.\n\n\
-         use super::{{AttributeSpec, ChildSpec, ElementSpec, RefKind, ValueType}};\n\n\
+         use super::{{AttributeSpec, ChildSpec, ElementSpec, SymbolKind, ValueType}};\n\n\
          /// Index of `TrustFrameworkPolicy` in [`ELEMENTS`].\n\
          pub(super) const ROOT: usize = 0;\n\n\
          pub(super) static ELEMENTS: [ElementSpec; {}] = [\n",
