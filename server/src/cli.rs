@@ -468,6 +468,7 @@ fn sarif(findings: &[Finding]) -> serde_json::Value {
             Some(info) => serde_json::json!({
                 "id": code,
                 "name": code,
+                "helpUri": DiagnosticCode::from_name(code).map(DiagnosticCode::docs_url),
                 "shortDescription": {"text": info.summary},
                 "fullDescription": {"text": info.explanation},
                 "help": {
@@ -483,6 +484,7 @@ fn sarif(findings: &[Finding]) -> serde_json::Value {
             None => serde_json::json!({
                 "id": code,
                 "name": code,
+                "helpUri": DiagnosticCode::from_name(code).map(DiagnosticCode::docs_url),
                 "shortDescription": {"text": code},
             }),
         })
@@ -809,5 +811,111 @@ pub fn fmt(
             shown.join(", ")
         )));
     }
+    Ok(code)
+}
+
+/// `fix`: applies the fixes that are always safe (the set `source.fixAll` applies) to the
+/// policy files under `paths`, or with `dry_run` prints them as a unified diff and changes
+/// nothing. Exit code: 0, or 1 when `dry_run` found something to fix; a file that cannot be
+/// read or written is a usage error (2).
+pub fn fix(
+    paths: &[PathBuf],
+    bases: &[PathBuf],
+    dry_run: bool,
+    out: &mut impl Write,
+) -> Result<i32, UsageError> {
+    if paths.is_empty() {
+        return Err(UsageError(
+            "fix needs at least one file or folder".to_owned(),
+        ));
+    }
+    let (workspace, display, _undecodable) = load(paths, bases)?;
+    let mut reported = workspace.reported_paths();
+    if reported.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(UsageError(format!(
+            "no policy files in {}",
+            shown.join(", ")
+        )));
+    }
+    reported.sort();
+    let planned = in_parallel(reported.clone(), |path| {
+        let path = &path;
+        let file = workspace.file(path)?;
+        let whole = TextRange::up_to((file.text.len() as u32).into());
+        let mut edits: Vec<crate::assists::FileEdit> =
+            crate::assists::fixes(&workspace, path, whole)
+                .into_iter()
+                .filter(|f| f.safe)
+                .flat_map(|f| f.edits)
+                .filter(|e| e.path == *path)
+                .collect();
+        if edits.is_empty() {
+            return None;
+        }
+        // From the end, so that earlier offsets stay valid; an edit overlapping one already
+        // applied is left for the next run.
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start()));
+        let mut text = file.text.to_string();
+        let mut applied = 0;
+        let mut floor = u32::MAX;
+        for edit in &edits {
+            let (start, end) = (u32::from(edit.range.start()), u32::from(edit.range.end()));
+            if end > floor || text.get(start as usize..end as usize).is_none() {
+                continue;
+            }
+            text.replace_range(start as usize..end as usize, &edit.new_text);
+            floor = start;
+            applied += 1;
+        }
+        Some((path.clone(), file.text.clone(), text, applied))
+    });
+    let mut code = 0;
+    let mut fixed_files = 0;
+    let mut fixes = 0;
+    for (path, before, after, applied) in planned.into_iter().flatten() {
+        let shown = display
+            .get(&path)
+            .cloned()
+            .unwrap_or_else(|| path.display().to_string());
+        fixed_files += 1;
+        fixes += applied;
+        if dry_run {
+            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_str());
+            let _ = write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(2)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+            );
+            code = 1;
+            continue;
+        }
+        // Write back in the file's own encoding, and only over the text that was read.
+        let bytes =
+            std::fs::read(&path).map_err(|e| UsageError(format!("{shown}: cannot read: {e}")))?;
+        let (current, encoding) =
+            crate::environments::decode(&bytes).map_err(|e| UsageError(format!("{shown}: {e}")))?;
+        if current != *before {
+            return Err(UsageError(format!(
+                "{shown}: changed while being fixed; run again"
+            )));
+        }
+        std::fs::write(&path, crate::environments::encode(&after, encoding))
+            .map_err(|e| UsageError(format!("{shown}: cannot write: {e}")))?;
+        let _ = writeln!(
+            out,
+            "{shown}: {applied} fix{} applied",
+            if applied == 1 { "" } else { "es" }
+        );
+    }
+    let verb = if dry_run { "to apply" } else { "applied" };
+    let _ = writeln!(
+        out,
+        "{fixes} safe fix{} {verb} in {fixed_files} of {} policy files",
+        if fixes == 1 { "" } else { "es" },
+        reported.len()
+    );
     Ok(code)
 }

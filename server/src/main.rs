@@ -1,5 +1,6 @@
 //! The `b2c-lsp` binary: the language server on stdio (no arguments, `serve` or `--stdio`),
-//! and the command-line jobs (`check`, `fmt`, `build`, `journeys`, `parse`, `completions`).
+//! and the command-line jobs (`check`, `fix`, `fmt`, `build`, `journeys`, `parse`,
+//! `completions`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +23,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
         the policy folder (or above) gives extra base locations, ignored files and per-code \
         severities to every command and to the server alike.",
     after_help = "Exit codes: 0 success; 1 findings (check: an error, or more warnings than \
-        --max-warnings; fmt --check: a file would change); 2 the command could not run."
+        --max-warnings; fmt --check, fix --dry-run: a file would change); 2 the command could not \
+        run."
 )]
 struct Args {
     /// Run the language server on stdio, as editors start it (`b2c-lsp --stdio`).
@@ -79,6 +81,24 @@ enum Command {
         /// Indent with one tab per level instead of spaces.
         #[arg(long)]
         tabs: bool,
+        /// Files or folders (folders are searched recursively for *.xml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Apply the fixes that are always safe (those of the editor's "Fix all") to policy files.
+    ///
+    /// Today that is writing each reference whose case differs from its definition's as the
+    /// definition spells it. Only the edited ranges change; encoding and line endings are
+    /// kept. Exit code: 0 when the fixes were applied (or there were none); with --dry-run, 0
+    /// when there is nothing to fix and 1 when there is; 2 on bad usage, paths without policy
+    /// files, or a file that cannot be read or written.
+    Fix {
+        /// Change nothing; print the fixes as a unified diff.
+        #[arg(long)]
+        dry_run: bool,
+        /// An extra folder of base policies: its files complete chains but are not fixed.
+        #[arg(long = "base", value_name = "DIR")]
+        bases: Vec<PathBuf>,
         /// Files or folders (folders are searched recursively for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -194,6 +214,11 @@ fn main() -> ExitCode {
             let _ = out.write_all(&script);
             Ok(0)
         }
+        Some(Command::Fix {
+            dry_run,
+            bases,
+            paths,
+        }) => cli::fix(&paths, &bases, dry_run, &mut out),
         Some(Command::Fmt {
             check,
             tab_size,

@@ -511,3 +511,64 @@ fn pretty_reports_show_the_line_and_the_fix() {
         out.stdout
     );
 }
+
+#[test]
+fn fix_applies_the_safe_fixes_and_dry_run_only_shows_them() {
+    let scratch = Scratch::new("cli-fix");
+    scratch.write("set/Base.xml", BASE);
+    // CRLF line endings, kept by the fix.
+    let cased = extension("B2C_1A_C_Ext", "B2C_1A_C_Base", "Email").replace('\n', "\r\n");
+    let ext = scratch.write("set/Ext.xml", &cased);
+    let bad = scratch.write(
+        "set/Bad.xml",
+        &extension("B2C_1A_C_Bad", "B2C_1A_C_Base", "nope"),
+    );
+    let bad_before = std::fs::read_to_string(&bad).expect("read");
+
+    let dry = run(&scratch.root, &["fix", "--dry-run", "set"]);
+    assert_eq!(dry.code, Some(1), "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout
+            .contains("--- a/set/Ext.xml\n+++ b/set/Ext.xml\n"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("-            <OutputClaim ClaimTypeReferenceId=\"Email\" />\r\n+            <OutputClaim ClaimTypeReferenceId=\"email\" />\r\n"),
+        "{:?}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .ends_with("1 safe fix to apply in 1 of 3 policy files\n"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&ext).expect("read"), cased);
+
+    let fixed = run(&scratch.root, &["fix", "set"]);
+    assert_eq!(fixed.code, Some(0), "{}{}", fixed.stdout, fixed.stderr);
+    assert!(
+        fixed.stdout.contains("set/Ext.xml: 1 fix applied\n"),
+        "{}",
+        fixed.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&ext).expect("read"),
+        cased.replace("\"Email\"", "\"email\"")
+    );
+    // An undefined reference has no safe fix: that file is left alone.
+    assert_eq!(std::fs::read_to_string(&bad).expect("read"), bad_before);
+
+    let again = run(&scratch.root, &["fix", "--dry-run", "set"]);
+    assert_eq!(again.code, Some(0), "{}", again.stdout);
+    assert_eq!(
+        again.stdout,
+        "0 safe fixes to apply in 0 of 3 policy files\n"
+    );
+    let check = run(&scratch.root, &["check", "set/Ext.xml", "set/Base.xml"]);
+    assert_eq!(check.code, Some(0), "{}", check.stdout);
+
+    let nothing = run(&scratch.root, &["fix", "no-such-folder"]);
+    assert_eq!(nothing.code, Some(2));
+}

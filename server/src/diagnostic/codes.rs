@@ -112,7 +112,19 @@ macro_rules! codes {
     };
 }
 
+/// The published docs of the codes: `docs/diagnostics.md` on the main branch of the
+/// repository named in Cargo.toml, one section per code.
+pub const DOCS_PAGE_URL: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/diagnostics.md"
+);
+
 impl DiagnosticCode {
+    /// The address of the code's entry in the published docs (its section's anchor).
+    pub fn docs_url(self) -> String {
+        format!("{DOCS_PAGE_URL}#{}", self.as_str())
+    }
+
     pub fn info(self) -> &'static CodeInfo {
         &CODES[self as usize]
     }

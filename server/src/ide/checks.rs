@@ -192,18 +192,10 @@ fn metadata_diagnostics(
     // Missing keys: only on the merged profile of a complete chain, only where this file is the
     // most derived definition, and only for profiles that no other profile includes (those are
     // templates completed by whoever includes them).
-    let Some(effective) = &typed.effective else {
-        return;
-    };
     if !chain_complete || tp.in_relying_party {
         return;
     }
-    let required: Vec<&str> = RELIABLY_REQUIRED
-        .iter()
-        .filter(|(id, _)| *id == ty.id)
-        .map(|(_, key)| *key)
-        .filter(|key| effective.metadata_value(key).is_none())
-        .collect();
+    let required = missing_required_metadata(workspace, path, tp);
     if required.is_empty() {
         return;
     }
@@ -212,7 +204,7 @@ fn metadata_diagnostics(
     if included.contains(&key) || amended_below(workspace, path, &key) {
         return;
     }
-    for missing in required {
+    for missing in required.iter().map(|k| k.key) {
         out.push(Diagnostic::new(tp.id_range, DiagnosticCode::MissingMetadataKey,
             format!(
                 "{} technical profile \"{}\" has no metadata item \"{missing}\", in this policy or in what it inherits",
@@ -220,6 +212,29 @@ fn metadata_diagnostics(
             ),
         ));
     }
+}
+
+/// The metadata keys that real policies always set on a profile of this one's effective type
+/// and that its merged profile (this file, its bases, its includes) does not set. The rule
+/// `missing-metadata-key` reports them and the quick fix adds them: one list for both.
+pub fn missing_required_metadata(
+    workspace: &Workspace,
+    path: &Path,
+    tp: &TechnicalProfileSummary,
+) -> Vec<&'static MetadataKey> {
+    let relying_party = tp
+        .in_relying_party
+        .then(|| tp.protocol.as_ref().map(|p| p.text.as_str()));
+    let typed = profile_type(workspace, path, &tp.id, relying_party);
+    let (Some(ty), Some(effective)) = (typed.ty, &typed.effective) else {
+        return Vec::new();
+    };
+    RELIABLY_REQUIRED
+        .iter()
+        .filter(|(id, _)| *id == ty.id)
+        .filter(|(_, key)| effective.metadata_value(key).is_none())
+        .filter_map(|(_, key)| ty.metadata_key(key))
+        .collect()
 }
 
 /// The ids (lower-cased) of profiles that some IncludeTechnicalProfile names, in the files that

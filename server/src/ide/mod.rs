@@ -23,8 +23,8 @@ use crate::catalog::{self, ElementSpec, TechnicalProfileType};
 use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::Workspace;
 
-pub use checks::catalog_diagnostics;
 pub(crate) use checks::looks_like_placeholder;
+pub use checks::{catalog_diagnostics, missing_required_metadata};
 pub use completion::completion;
 pub use hover::hover;
 

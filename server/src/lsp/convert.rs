@@ -84,7 +84,9 @@ pub fn diagnostic(
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        code_description: None,
+        code_description: Url::parse(&d.code.docs_url())
+            .ok()
+            .map(|href| lsp::CodeDescription { href }),
         data: None,
     }
 }
@@ -212,4 +214,26 @@ pub fn selection_range(
         },
         parent: None,
     })
+}
+
+/// The position of `offset`, an offset into the text of `target` after `edits` are applied
+/// (`before` is its text before them).
+pub fn position_after(
+    before: &str,
+    edits: &[crate::assists::FileEdit],
+    target: &Path,
+    offset: u32,
+) -> lsp::Position {
+    let mut mine: Vec<&crate::assists::FileEdit> =
+        edits.iter().filter(|e| e.path == target).collect();
+    mine.sort_by_key(|e| std::cmp::Reverse(e.range.start()));
+    let mut after = before.to_owned();
+    for edit in mine {
+        let range = usize::from(edit.range.start())..usize::from(edit.range.end());
+        if after.get(range.clone()).is_some() {
+            after.replace_range(range, &edit.new_text);
+        }
+    }
+    let index = LineIndex::new(&after);
+    position(&after, &index, offset.min(after.len() as u32))
 }

@@ -62,6 +62,10 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// The server's command that shows a document with the cursor at a position (arguments: the
+/// document's URI and the position), run by the client after a code action's edit.
+const SHOW_POSITION: &str = "b2c-lsp.showPosition";
+
 pub struct Backend {
     state: Arc<State>,
 }
@@ -263,11 +267,16 @@ impl LanguageServer for Backend {
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
                             CodeActionKind::SOURCE_FIX_ALL,
                         ]),
                         ..CodeActionOptions::default()
                     },
                 )),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![SHOW_POSITION.to_owned()],
+                    ..ExecuteCommandOptions::default()
+                }),
                 document_formatting_provider: Some(OneOf::Left(true)),
                 document_range_formatting_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
@@ -536,7 +545,36 @@ impl LanguageServer for Backend {
                     ..WorkspaceEdit::default()
                 })
             };
+            // A code action's command runs after its edit is applied: it asks the client to
+            // show the new element with the cursor inside it (window/showDocument).
+            let show = |cursor: &Option<(PathBuf, u32)>, edits: &[crate::assists::FileEdit]| {
+                let (target, offset) = cursor.as_ref()?;
+                let before = state.workspace.file(target)?;
+                let position = convert::position_after(&before.text, edits, target, *offset);
+                Some(Command {
+                    title: "Show the new element".to_owned(),
+                    command: SHOW_POSITION.to_owned(),
+                    arguments: Some(vec![
+                        serde_json::to_value(convert::url_of(target)?).ok()?,
+                        serde_json::to_value(position).ok()?,
+                    ]),
+                })
+            };
             let mut actions = Vec::new();
+            if wants(&CodeActionKind::REFACTOR_REWRITE) {
+                for refactor in crate::assists::overrides(&state.workspace, &path, start.into()) {
+                    let Some(edit) = edit_of(&refactor.edits) else {
+                        continue;
+                    };
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: refactor.title,
+                        kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                        command: show(&refactor.cursor, &refactor.edits),
+                        edit: Some(edit),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
             if wants(&CodeActionKind::QUICKFIX) {
                 for fix in crate::assists::fixes(&state.workspace, &path, range) {
                     let Some(edit) = edit_of(&fix.edits) else {
@@ -587,6 +625,41 @@ impl LanguageServer for Backend {
             Some(actions)
         })
         .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command != SHOW_POSITION {
+            return Err(Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let (Some(uri), Some(position)) = (
+            params
+                .arguments
+                .first()
+                .and_then(|v| serde_json::from_value::<Url>(v.clone()).ok()),
+            params
+                .arguments
+                .get(1)
+                .and_then(|v| serde_json::from_value::<Position>(v.clone()).ok()),
+        ) else {
+            return Err(Error::invalid_params(
+                "expected a document URI and a position",
+            ));
+        };
+        let shown = self
+            .state
+            .client()
+            .show_document(ShowDocumentParams {
+                uri,
+                external: None,
+                take_focus: Some(true),
+                selection: Some(Range::new(position, position)),
+            })
+            .await
+            .unwrap_or(false);
+        Ok(Some(Value::Bool(shown)))
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

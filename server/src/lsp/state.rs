@@ -580,6 +580,11 @@ impl State {
         }
     }
 
+    /// The client, for requests the server sends it.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     pub fn location(&self, path: &Path, range: TextRange) -> Option<lsp::Location> {
         let Some(file) = self.workspace.file(path) else {
             // The one file outside the index that locations point into: the environments'

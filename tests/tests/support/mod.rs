@@ -76,6 +76,8 @@ pub struct Session {
     next_id: i64,
     /// Notifications received while waiting for something else.
     pub backlog: Vec<Value>,
+    /// Requests the server sent (each answered with a null result), oldest first.
+    pub server_requests: Vec<Value>,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -133,6 +135,7 @@ impl Session {
             messages,
             next_id: 1,
             backlog: Vec::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -222,6 +225,7 @@ impl Session {
         if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
             let id = id.clone();
             self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            self.server_requests.push(message);
         } else {
             self.backlog.push(message);
         }

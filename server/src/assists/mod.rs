@@ -1,15 +1,26 @@
 //! Fixes for findings, as an editor offers them on Ctrl+. and `source.fixAll` applies the safe
-//! ones: replace an undefined reference with the nearest id of its kind (did-you-mean), write
-//! an id as its definition spells it, remove a repeated metadata item, renumber a journey's
-//! steps 1..N. Plain data (paths, byte ranges, texts); the protocol edge builds the edits.
+//! ones: replace an undefined reference with the nearest id of its kind (did-you-mean), create
+//! the missing definition, write an id as its definition spells it, remove a repeated metadata
+//! item, add the metadata items a profile's type requires, renumber a journey's steps 1..N;
+//! and the edits asked for without a finding ("Override in <file>"). Plain data (paths, byte
+//! ranges, texts); the protocol edge builds the edits.
+
+mod create;
+mod insert;
+mod overrides;
 
 use std::path::{Path, PathBuf};
 
+use syntax::ast::AstNode;
 use syntax::TextRange;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::diagnostics::{file_diagnostics, nearest_definition};
 use crate::index::Workspace;
+
+pub use create::extensions_file;
+pub use insert::Layout;
+pub use overrides::{overrides, Refactor};
 
 /// One text replacement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,20 +85,48 @@ pub fn fixes(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<Fix> {
                     diagnostic,
                 });
             }
-            code if code.as_str().starts_with("undefined-") => {
+            code if code.as_str().starts_with("undefined-")
+                || code == DiagnosticCode::MetadataReferenceUndefined =>
+            {
                 let Some(reference) = reference else { continue };
-                let Some((_, definition)) =
+                if let Some((_, definition)) =
                     nearest_definition(workspace, path, reference.kind, &reference.id)
+                {
+                    out.push(Fix {
+                        title: format!("Change to \"{}\"", definition.id),
+                        edits: vec![edit(reference.range, definition.id.clone())],
+                        preferred: true,
+                        safe: false,
+                        diagnostic: diagnostic.clone(),
+                    });
+                }
+                for stub in create::stubs(workspace, path, reference) {
+                    out.push(Fix {
+                        title: stub.title,
+                        edits: vec![stub.edit],
+                        preferred: false,
+                        safe: false,
+                        diagnostic: diagnostic.clone(),
+                    });
+                }
+            }
+            DiagnosticCode::MissingMetadataKey => {
+                let Some(tp) = file
+                    .summary
+                    .technical_profiles
+                    .iter()
+                    .find(|tp| tp.id_range == diagnostic.range)
                 else {
                     continue;
                 };
-                out.push(Fix {
-                    title: format!("Change to \"{}\"", definition.id),
-                    edits: vec![edit(reference.range, definition.id.clone())],
-                    preferred: true,
-                    safe: false,
-                    diagnostic,
-                });
+                let missing = crate::ide::missing_required_metadata(workspace, path, tp);
+                let Some(fix) = metadata_fix(&file, tp, &missing, diagnostic) else {
+                    continue;
+                };
+                // Each missing key is its own finding on the same Id: one fix adds them all.
+                if !out.iter().any(|f: &Fix| f.title == fix.title) {
+                    out.push(fix);
+                }
             }
             DiagnosticCode::DuplicateMetadataKey => {
                 let Some(item) = file
@@ -168,4 +207,85 @@ fn whole_lines(text: &str, range: TextRange) -> TextRange {
     } else {
         range
     }
+}
+
+/// The fix that adds `missing` metadata items to a profile, with placeholder values: an
+/// enumerated key's default or first allowed value, `TODO` for the others (a value, because
+/// an empty one is an upload error).
+fn metadata_fix(
+    file: &crate::index::FileData,
+    tp: &crate::index::summary::TechnicalProfileSummary,
+    missing: &[&'static crate::catalog::MetadataKey],
+    diagnostic: Diagnostic,
+) -> Option<Fix> {
+    if missing.is_empty() {
+        return None;
+    }
+    let mut lines = insert::Lines::default();
+    for key in missing {
+        let value = match key.value {
+            crate::catalog::ValueType::Enum => key
+                .default
+                .or(key.allowed.first().copied())
+                .unwrap_or("TODO"),
+            _ => key.default.unwrap_or("TODO"),
+        };
+        lines.push(
+            0,
+            format!(
+                "<Item Key=\"{}\">{}</Item>",
+                escape_attribute(key.key),
+                escape_text(value)
+            ),
+        );
+    }
+    let profile = file
+        .parse
+        .syntax()
+        .descendants()
+        .filter_map(syntax::ast::Element::cast)
+        .find(|e| e.syntax().text_range() == tp.full_range)?;
+    let insertion = insert::insert_below(
+        file,
+        &profile,
+        &[insert::Level::any("Metadata")],
+        "Item",
+        lines,
+    )?;
+    let keys: Vec<String> = missing.iter().map(|k| format!("\"{}\"", k.key)).collect();
+    Some(Fix {
+        title: format!(
+            "Add the required metadata item{} {}",
+            if keys.len() > 1 { "s" } else { "" },
+            keys.join(", ")
+        ),
+        edits: vec![FileEdit {
+            path: file.path.clone(),
+            range: insertion.range,
+            new_text: insertion.new_text,
+        }],
+        preferred: true,
+        safe: false,
+        diagnostic,
+    })
+}
+
+/// An attribute value as XML writes it inside double quotes.
+pub(crate) fn escape_attribute(value: &str) -> String {
+    escape_text(value).replace('"', "&quot;")
+}
+
+/// Character data as XML writes it.
+pub(crate) fn escape_text(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// How an action names a file: its file name.
+pub(crate) fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
