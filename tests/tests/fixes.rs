@@ -443,3 +443,109 @@ fn override_in_a_descendant_writes_the_element_in_its_wrapper_and_shows_it() {
     let range = json!({ "start": at, "end": at });
     assert!(actions_at(&mut session, &uri(&base_path), &range, Some("refactor")).is_empty());
 }
+
+/// A journey whose first step shows `content` on a combined sign-in and sign-up page.
+const JOURNEY: &str = r#"  <UserJourneys>
+    <UserJourney Id="SignIn">
+      <OrchestrationSteps>
+        <OrchestrationStep Order="1" Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signin">
+          <ClaimsExchanges>
+            <ClaimsExchange Id="Collect" TechnicalProfileReferenceId="TP-Collect" />
+          </ClaimsExchanges>
+        </OrchestrationStep>
+        <OrchestrationStep Order="2" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="TP-Collect" />
+      </OrchestrationSteps>
+    </UserJourney>
+  </UserJourneys>
+</TrustFrameworkPolicy>"#;
+
+#[test]
+fn a_missing_content_definition_is_created_for_the_page_its_step_shows() {
+    let scratch = Scratch::new("fixes-content-definition");
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let extensions = EXTENSIONS.replace("</TrustFrameworkPolicy>", JOURNEY);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", &extensions);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&ext, &extensions);
+    let found = session.diagnostics_for(&ext, |d| {
+        d.iter()
+            .any(|d| d["code"] == "undefined-content-definition")
+    });
+    let before = errors(&found);
+    let finding = found
+        .iter()
+        .find(|d| d["code"] == "undefined-content-definition")
+        .expect("finding");
+    let actions = actions_at(
+        &mut session,
+        &uri(&ext),
+        &finding["range"],
+        Some("quickfix"),
+    );
+    let create = titled(
+        &actions,
+        "Create ContentDefinition \"api.signin\" in this file",
+    );
+    let fixed = apply(&extensions, &uri(&ext), &create["edit"]);
+    assert!(
+        fixed.contains("  </BasePolicy>\n  <BuildingBlocks>\n    <ContentDefinitions>\n      <ContentDefinition Id=\"api.signin\">\n        <LoadUri>~/tenant/templates/AzureBlue/unified.cshtml</LoadUri>\n        <RecoveryUri>~/common/default_page_error.html</RecoveryUri>\n        <DataUri>urn:com:microsoft:aad:b2c:elements:contract:unifiedssp:"),
+        "{fixed}"
+    );
+    change(&mut session, &uri(&ext), 2, &fixed);
+    let after = session.diagnostics_for(&ext, |d| {
+        d.iter()
+            .all(|d| d["code"] != "undefined-content-definition")
+    });
+    let mut expected = before.clone();
+    expected.retain(|c| c != "undefined-content-definition");
+    assert_eq!(errors(&after), expected, "{after:#?}");
+}
+
+#[test]
+fn a_base_journey_is_overridden_in_a_new_user_journeys_section() {
+    let scratch = Scratch::new("fixes-override-journey");
+    let base = BASE.replace("</TrustFrameworkPolicy>", JOURNEY);
+    let base_path = scratch.write("TrustFrameworkBase.xml", &base);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&base_path, &base);
+    let at = position_of(&base, "<UserJourney Id", 2);
+    let range = json!({ "start": at, "end": at });
+    let actions = actions_at(&mut session, &uri(&base_path), &range, None);
+    let over = titled(&actions, "Override in TrustFrameworkExtensions.xml");
+    let fixed = apply(EXTENSIONS, &uri(&ext), &over["edit"]);
+    assert!(
+        fixed.ends_with("  </ClaimsProviders>\n  <UserJourneys>\n    <UserJourney Id=\"SignIn\">\n      \n    </UserJourney>\n  </UserJourneys>\n</TrustFrameworkPolicy>\n"),
+        "{fixed}"
+    );
+    assert_eq!(
+        over["command"]["arguments"][1],
+        json!({ "line": 20, "character": 6 })
+    );
+    session.open(&ext, EXTENSIONS);
+    let before = errors(&session.diagnostics_for(&ext, |_| true));
+    change(&mut session, &uri(&ext), 2, &fixed);
+    // The amended journey is still judged as a whole: the override adds no error.
+    scratch.write("TrustFrameworkExtensions.xml", &fixed);
+    let check = std::process::Command::new(support::binary())
+        .args(["check", "--format", "json"])
+        .arg(&ext)
+        .arg(&base_path)
+        .output()
+        .expect("check");
+    let reported: Vec<Value> = serde_json::from_slice(&check.stdout).expect("json");
+    let mut after: Vec<String> = reported
+        .iter()
+        .filter(|d| {
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("TrustFrameworkExtensions.xml"))
+        })
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    after.sort();
+    assert_eq!(after, before, "{reported:#?}");
+}

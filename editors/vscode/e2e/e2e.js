@@ -7,8 +7,8 @@
 //   B2C_E2E_SCREENSHOTS  where the screenshots go
 // Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
 // hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
-// metadata keys, and B2C: Build policies on a folder with appsettings.json. Prints "VSCODE E2E
-// OK" and exits 0, or prints the failure and exits 1.
+// metadata keys, B2C: Build policies on a folder with appsettings.json, and a quick fix chosen
+// from the Ctrl+. menu. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
 "use strict";
 
 const path = require("path");
@@ -195,6 +195,49 @@ async function main() {
       throw new Error("the environment without values was written");
     }
     await shot("build.png");
+
+    // Quick fix through the UI: a relying party with a misspelt claim (written here, so the
+    // block depends on no other step's file), Ctrl+. on it, the did-you-mean fix chosen from
+    // the menu, and the Problems entry goes away.
+    step = "apply the did-you-mean quick fix on a misspelt claim";
+    {
+      const examples = path.join(process.env.B2C_E2E_WORKSPACE, "examples");
+      const misspelt = fs
+        .readFileSync(path.join(examples, "SignUpOrSignIn.xml"), "utf8")
+        .replace(/B2C_1A_Example_SignUpOrSignIn/g, "B2C_1A_Example_QuickFix")
+        .replace('ClaimTypeReferenceId="displayName"', 'ClaimTypeReferenceId="dispalyName"');
+      if (!misspelt.includes("dispalyName")) {
+        throw new Error("examples/SignUpOrSignIn.xml no longer reads displayName");
+      }
+      fs.writeFileSync(path.join(examples, "QuickFix.xml"), misspelt);
+      await openFile("examples/QuickFix.xml", "QuickFix.xml");
+      await command("View: Focus Problems");
+      const misspeltProblem = page.locator(".markers-panel .monaco-list-row", {
+        hasText: 'ClaimType "dispalyName" is not defined',
+      });
+      await misspeltProblem.first().waitFor();
+      say("problem: " + (await misspeltProblem.first().innerText()).replace(/\s+/g, " ").trim());
+      // Line 33: `        <OutputClaim ClaimTypeReferenceId="dispalyName" />`, the id at column 44.
+      await goTo(33, 46);
+      await page.keyboard.press("Control+.");
+      const fix = page.locator(".action-widget .monaco-list-row", {
+        hasText: 'Change to "displayName"',
+      });
+      await fix.first().waitFor();
+      const offered = await page.locator(".action-widget .monaco-list-row").allInnerTexts();
+      say("quick fixes: " + offered.map((t) => t.replace(/\s+/g, " ").trim()).join(" | "));
+      await shot("quickfix.png");
+      await fix.first().click();
+      await misspeltProblem.first().waitFor({ state: "hidden" });
+      await page
+        .locator(".editor-group-container.active .monaco-editor .view-line", {
+          hasText: 'ClaimTypeReferenceId="displayName"',
+        })
+        .first()
+        .waitFor();
+      say("quick fix applied: the dispalyName problem is gone");
+      await page.keyboard.press("Control+S");
+    }
 
     say("VSCODE E2E OK");
   } catch (error) {
