@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{position_of, uri, Scratch, Session, BASE, EXTENSIONS};
+use support::{extension, position_of, uri, Scratch, Session, BASE, EXTENSIONS};
 
 /// Applies a WorkspaceEdit's changes for one document to its text.
 fn apply(text: &str, document: &str, edit: &Value) -> String {
@@ -142,36 +142,42 @@ fn errors(diagnostics: &[Value]) -> Vec<String> {
     codes
 }
 
-/// A relying-party file on EXTENSIONS whose profile reads `claim`.
+/// A relying-party file on EXTENSIONS whose profile outputs `claim`.
 fn relying_party(claim: &str) -> String {
-    format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="t.onmicrosoft.com" PolicyId="B2C_1A_T_RP" PublicPolicyUri="http://t/B2C_1A_T_RP">
-  <BasePolicy>
-    <TenantId>t.onmicrosoft.com</TenantId>
-    <PolicyId>B2C_1A_T_Ext</PolicyId>
-  </BasePolicy>
-  <ClaimsProviders>
-    <ClaimsProvider>
-      <DisplayName>Local</DisplayName>
-      <TechnicalProfiles>
-        <TechnicalProfile Id="TP-Collect">
-          <InputClaims>
-            <InputClaim ClaimTypeReferenceId="{claim}" />
-          </InputClaims>
-        </TechnicalProfile>
-      </TechnicalProfiles>
-    </ClaimsProvider>
-  </ClaimsProviders>
-  <RelyingParty>
+    extension("B2C_1A_T_RP", "B2C_1A_T_Ext", claim).replace(
+        "</TrustFrameworkPolicy>",
+        r#"  <RelyingParty>
     <TechnicalProfile Id="PolicyProfile">
       <DisplayName>PolicyProfile</DisplayName>
       <Protocol Name="OpenIdConnect" />
     </TechnicalProfile>
   </RelyingParty>
-</TrustFrameworkPolicy>
-"#
+</TrustFrameworkPolicy>"#,
     )
+}
+
+/// Opens `text` as the file at `path`, applies the quick fix `title` offered on its `code`
+/// finding, and checks that the finding is gone and no other error came or went. Returns the
+/// fixed text.
+fn fix_finding(
+    session: &mut Session,
+    path: &std::path::Path,
+    text: &str,
+    code: &str,
+    title: &str,
+) -> String {
+    session.open(path, text);
+    let found = session.diagnostics_for(path, |d| d.iter().any(|d| d["code"] == code));
+    let finding = found.iter().find(|d| d["code"] == code).expect("finding");
+    let document = uri(path);
+    let actions = actions_at(session, &document, &finding["range"], Some("quickfix"));
+    let fixed = apply(text, &document, &titled(&actions, title)["edit"]);
+    change(session, &document, 2, &fixed);
+    let after = session.diagnostics_for(path, |d| d.iter().all(|d| d["code"] != code));
+    let mut expected = errors(&found);
+    expected.retain(|c| c != code);
+    assert_eq!(errors(&after), expected, "{after:#?}");
+    fixed
 }
 
 #[test]
@@ -278,40 +284,18 @@ fn a_missing_transformation_is_created_in_a_new_section_keeping_tabs_and_crlf() 
     let ext = scratch.write("TrustFrameworkExtensions.xml", &extensions);
     let mut session = Session::start();
     session.initialize(&scratch.root, json!({}));
-    session.open(&ext, &extensions);
-    let found = session.diagnostics_for(&ext, |d| {
-        d.iter()
-            .any(|d| d["code"] == "undefined-claims-transformation")
-    });
-    let before = errors(&found);
-    let finding = found
-        .iter()
-        .find(|d| d["code"] == "undefined-claims-transformation")
-        .expect("finding");
-    let actions = actions_at(
+    let fixed = fix_finding(
         &mut session,
-        &uri(&ext),
-        &finding["range"],
-        Some("quickfix"),
-    );
-    let create = titled(
-        &actions,
+        &ext,
+        &extensions,
+        "undefined-claims-transformation",
         "Create ClaimsTransformation \"MakeDisplayName\" in this file",
     );
-    let fixed = apply(&extensions, &uri(&ext), &create["edit"]);
     assert!(
         fixed.contains("\t</BasePolicy>\r\n\t<BuildingBlocks>\r\n\t\t<ClaimsTransformations>\r\n\t\t\t<ClaimsTransformation Id=\"MakeDisplayName\" TransformationMethod=\"TODO\">\r\n\t\t\t</ClaimsTransformation>\r\n\t\t</ClaimsTransformations>\r\n\t</BuildingBlocks>\r\n\t<ClaimsProviders>"),
         "{fixed:?}"
     );
     assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
-    change(&mut session, &uri(&ext), 2, &fixed);
-    let after = session.diagnostics_for(&ext, |d| {
-        d.iter()
-            .all(|d| d["code"] != "undefined-claims-transformation")
-    });
-    let mut expected = before.clone();
-    expected.retain(|c| c != "undefined-claims-transformation");
-    assert_eq!(errors(&after), expected, "{after:#?}");
 }
 
 #[test]
@@ -467,39 +451,17 @@ fn a_missing_content_definition_is_created_for_the_page_its_step_shows() {
     let ext = scratch.write("TrustFrameworkExtensions.xml", &extensions);
     let mut session = Session::start();
     session.initialize(&scratch.root, json!({}));
-    session.open(&ext, &extensions);
-    let found = session.diagnostics_for(&ext, |d| {
-        d.iter()
-            .any(|d| d["code"] == "undefined-content-definition")
-    });
-    let before = errors(&found);
-    let finding = found
-        .iter()
-        .find(|d| d["code"] == "undefined-content-definition")
-        .expect("finding");
-    let actions = actions_at(
+    let fixed = fix_finding(
         &mut session,
-        &uri(&ext),
-        &finding["range"],
-        Some("quickfix"),
-    );
-    let create = titled(
-        &actions,
+        &ext,
+        &extensions,
+        "undefined-content-definition",
         "Create ContentDefinition \"api.signin\" in this file",
     );
-    let fixed = apply(&extensions, &uri(&ext), &create["edit"]);
     assert!(
         fixed.contains("  </BasePolicy>\n  <BuildingBlocks>\n    <ContentDefinitions>\n      <ContentDefinition Id=\"api.signin\">\n        <LoadUri>~/tenant/templates/AzureBlue/unified.cshtml</LoadUri>\n        <RecoveryUri>~/common/default_page_error.html</RecoveryUri>\n        <DataUri>urn:com:microsoft:aad:b2c:elements:contract:unifiedssp:"),
         "{fixed}"
     );
-    change(&mut session, &uri(&ext), 2, &fixed);
-    let after = session.diagnostics_for(&ext, |d| {
-        d.iter()
-            .all(|d| d["code"] != "undefined-content-definition")
-    });
-    let mut expected = before.clone();
-    expected.retain(|c| c != "undefined-content-definition");
-    assert_eq!(errors(&after), expected, "{after:#?}");
 }
 
 #[test]
