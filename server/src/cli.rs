@@ -842,14 +842,12 @@ pub fn fix(
     let planned = in_parallel(reported.clone(), |path| {
         let path = &path;
         let file = workspace.file(path)?;
-        let whole = TextRange::up_to((file.text.len() as u32).into());
-        let mut edits: Vec<crate::assists::FileEdit> =
-            crate::assists::fixes(&workspace, path, whole)
-                .into_iter()
-                .filter(|f| f.safe)
-                .flat_map(|f| f.edits)
-                .filter(|e| e.path == *path)
-                .collect();
+        let mut edits: Vec<crate::assists::FileEdit> = crate::assists::safe_fixes(&workspace, path)
+            .into_iter()
+            .filter(|f| f.safe)
+            .flat_map(|f| f.edits)
+            .filter(|e| e.path == *path)
+            .collect();
         if edits.is_empty() {
             return None;
         }

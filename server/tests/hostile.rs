@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use b2c_lsp::diagnostics::{file_diagnostics, Diagnostic};
 use b2c_lsp::files::{decode, xml_files};
 use b2c_lsp::index::Workspace;
-use b2c_lsp::{cli, ide, journeys, navigation};
+use b2c_lsp::{assists, cli, ide, journeys, navigation};
 
 /// A deterministic byte stream (xorshift), so that a failure can be replayed.
 fn noise(len: usize, mut seed: u64) -> Vec<u8> {
@@ -42,7 +42,11 @@ fn analyse(text: &str, offsets: &[u32]) -> (Workspace, Vec<Diagnostic>) {
         let _ = ide::hover(&workspace, &path(), offset);
         let _ = ide::completion(&workspace, &path(), offset);
         let _ = journeys::journey_hover(&workspace, &path(), offset);
+        let at = syntax::TextRange::empty(offset.into());
+        let _ = assists::fixes(&workspace, &path(), at);
+        let _ = assists::overrides(&workspace, &path(), offset.into());
     }
+    let _ = assists::safe_fixes(&workspace, &path());
     let _ = navigation::outline(&workspace, &path());
     let _ = navigation::workspace_symbols(&workspace, "a", 100);
     let _ = journeys::journeys_json(&workspace, &path());
@@ -186,6 +190,43 @@ fn a_10_mb_policy_is_checked_in_time_proportional_to_its_size() {
         started.elapsed()
     };
     assert_proportional(small_time, large_time, "10 MB policy");
+}
+
+/// A policy whose one profile outputs `count` claims: half of them differ from the one
+/// definition only in case, the others are defined nowhere (and near no definition).
+fn undefined_claims(count: usize) -> String {
+    let mut outputs = String::new();
+    for i in 0..count {
+        let id = if i % 2 == 0 {
+            "Defined".to_owned()
+        } else {
+            format!("missing{i}")
+        };
+        outputs.push_str(&format!(
+            "            <OutputClaim ClaimTypeReferenceId=\"{id}\" />\n"
+        ));
+    }
+    policy(&format!(
+        "  <BuildingBlocks>\n    <ClaimsSchema>\n      <ClaimType Id=\"defined\"><DataType>string</DataType></ClaimType>\n    </ClaimsSchema>\n  </BuildingBlocks>\n  <ClaimsProviders>\n    <ClaimsProvider>\n      <DisplayName>P</DisplayName>\n      <TechnicalProfiles>\n        <TechnicalProfile Id=\"TP\">\n          <OutputClaims>\n{outputs}          </OutputClaims>\n        </TechnicalProfile>\n      </TechnicalProfiles>\n    </ClaimsProvider>\n  </ClaimsProviders>"
+    ))
+}
+
+#[test]
+fn fixes_over_thousands_of_findings_take_time_proportional_to_them() {
+    let fix_everything = |text: &str| {
+        let workspace = Workspace::new();
+        workspace.set_file(path(), Arc::from(text), false);
+        let whole = syntax::TextRange::up_to((text.len() as u32).into());
+        let offered = assists::fixes(&workspace, &path(), whole);
+        let safe = assists::safe_fixes(&workspace, &path());
+        assert!(!offered.is_empty() && !safe.is_empty());
+        assert!(safe.iter().all(|f| f.safe));
+    };
+    let small = undefined_claims(1_000);
+    let large = undefined_claims(10_000);
+    let small_time = fastest(|| fix_everything(&small));
+    let large_time = fastest(|| fix_everything(&large));
+    assert_proportional(small_time, large_time, "fixes over 10,000 findings");
 }
 
 #[test]

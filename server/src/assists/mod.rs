@@ -44,26 +44,54 @@ pub struct Fix {
     pub diagnostic: Diagnostic,
 }
 
+/// The most findings of one request that get the fixes that are not always safe: a menu
+/// offers a handful, and each such fix costs a look at the chain (a did-you-mean, a place for
+/// a stub), so a request over a whole file of thousands of findings stays linear.
+const MOST_FINDINGS_FIXED: usize = 64;
+
 /// The fixes for the findings of the file at `path` that touch `range`.
 pub fn fixes(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<Fix> {
+    fixes_where(workspace, path, range, false)
+}
+
+/// The fixes that are always safe, for the whole file at `path` (`source.fixAll`, `fix`).
+pub fn safe_fixes(workspace: &Workspace, path: &Path) -> Vec<Fix> {
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
+    let whole = TextRange::up_to((file.text.len() as u32).into());
+    fixes_where(workspace, path, whole, true)
+}
+
+fn fixes_where(workspace: &Workspace, path: &Path, range: TextRange, safe_only: bool) -> Vec<Fix> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let references: std::collections::HashMap<TextRange, &crate::index::Reference> = file
+        .summary
+        .references
+        .iter()
+        .map(|r| (r.range, r))
+        .collect();
     let mut out = Vec::new();
+    let mut unsafe_budget = MOST_FINDINGS_FIXED;
     for diagnostic in file_diagnostics(workspace, path) {
         if diagnostic.range.intersect(range).is_none() {
             continue;
+        }
+        // Only the case fix is safe; the others are offered for a bounded number of findings.
+        if diagnostic.code != DiagnosticCode::CaseMismatch {
+            if safe_only || unsafe_budget == 0 {
+                continue;
+            }
+            unsafe_budget -= 1;
         }
         let edit = |range: TextRange, new_text: String| FileEdit {
             path: path.to_owned(),
             range,
             new_text,
         };
-        let reference = file
-            .summary
-            .references
-            .iter()
-            .find(|r| r.range == diagnostic.range);
+        let reference = references.get(&diagnostic.range).copied();
         match diagnostic.code {
             DiagnosticCode::CaseMismatch => {
                 let Some(reference) = reference else { continue };

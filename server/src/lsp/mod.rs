@@ -604,9 +604,8 @@ impl LanguageServer for Backend {
                 })
             });
             if explicitly_fix_all {
-                let whole = syntax::TextRange::up_to((file.text.len() as u32).into());
                 let safe: Vec<crate::assists::FileEdit> =
-                    crate::assists::fixes(&state.workspace, &path, whole)
+                    crate::assists::safe_fixes(&state.workspace, &path)
                         .into_iter()
                         .filter(|f| f.safe)
                         .flat_map(|f| f.edits)
