@@ -470,12 +470,18 @@ fn a_base_journey_is_overridden_in_a_new_user_journeys_section() {
     let base = BASE.replace("</TrustFrameworkPolicy>", JOURNEY);
     let base_path = scratch.write("TrustFrameworkBase.xml", &base);
     let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    // Another descendant of the same name: the titles tell them apart by their folder.
+    scratch.write(
+        "other/TrustFrameworkExtensions.xml",
+        &extension("B2C_1A_T_Other", "B2C_1A_T_Base", "email"),
+    );
     let mut session = Session::start();
     session.initialize(&scratch.root, json!({}));
     session.open(&base_path, &base);
     let at = position_of(&base, "<UserJourney Id", 2);
     let range = json!({ "start": at, "end": at });
     let actions = actions_at(&mut session, &uri(&base_path), &range, None);
+    titled(&actions, "Override in other/TrustFrameworkExtensions.xml");
     let over = titled(&actions, "Override in TrustFrameworkExtensions.xml");
     let fixed = apply(EXTENSIONS, &uri(&ext), &over["edit"]);
     assert!(

@@ -10,6 +10,7 @@ use syntax::{TextRange, TextSize};
 
 use super::insert::{insert, Level, Lines};
 use super::{escape_attribute, escape_text, file_label, FileEdit};
+
 use crate::index::{FileData, SymbolKind, Workspace};
 
 /// An edit the user asks for, not the fix of a finding.
@@ -63,11 +64,13 @@ pub fn overrides(workspace: &Workspace, path: &Path, offset: TextSize) -> Vec<Re
         })
         .flatten()
         .filter(|name| !name.is_empty());
+    let descendants: Vec<PathBuf> = workspace
+        .dependents(path)
+        .into_iter()
+        .filter(|d| d != path)
+        .collect();
     let mut out = Vec::new();
-    for descendant in workspace.dependents(path) {
-        if descendant == path {
-            continue;
-        }
+    for descendant in descendants.iter().cloned() {
         let Some(target) = workspace.file(&descendant) else {
             continue;
         };
@@ -117,7 +120,7 @@ pub fn overrides(workspace: &Workspace, path: &Path, offset: TextSize) -> Vec<Re
             continue;
         };
         out.push(Refactor {
-            title: format!("Override in {}", file_label(&descendant)),
+            title: format!("Override in {}", label(path, &descendant, &descendants)),
             cursor: insertion.cursor.map(|c| (descendant.clone(), c)),
             edits: vec![FileEdit {
                 path: descendant,
@@ -140,4 +143,19 @@ fn element_with_range(file: &FileData, range: TextRange) -> Option<Element> {
     node.ancestors()
         .filter_map(Element::cast)
         .find(|e| e.syntax().text_range() == range)
+}
+
+/// How an override names its file: the file name, or where another descendant has the same
+/// name (each folder's TrustFrameworkExtensions.xml), the path from the base's folder.
+fn label(origin: &Path, target: &Path, all: &[PathBuf]) -> String {
+    let name = target.file_name();
+    if all.iter().filter(|p| p.file_name() == name).count() < 2 {
+        return file_label(target);
+    }
+    origin
+        .parent()
+        .and_then(|folder| target.strip_prefix(folder).ok())
+        .unwrap_or(target)
+        .display()
+        .to_string()
 }
