@@ -227,6 +227,17 @@ fn sarif_output() {
             "undefined-claim-type"
         ]
     );
+    // Each rule links to its section of the published docs.
+    for rule in driver["rules"].as_array().expect("rules") {
+        let id = rule["id"].as_str().expect("rule id");
+        assert_eq!(
+            rule["helpUri"],
+            format!(
+                "{}/blob/main/docs/diagnostics.md#{id}",
+                env!("CARGO_PKG_REPOSITORY")
+            )
+        );
+    }
     let location = |uri: &str, line: u32, start: u32, end: u32| {
         json!([{"physicalLocation": {
             "artifactLocation": {"uri": uri},

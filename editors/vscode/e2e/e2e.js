@@ -7,8 +7,8 @@
 //   B2C_E2E_SCREENSHOTS  where the screenshots go
 // Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
 // hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
-// metadata keys, B2C: Build policies on a folder with appsettings.json, and a quick fix chosen
-// from the Ctrl+. menu. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
+// metadata keys, B2C: Build policies on a folder with appsettings.json, a quick fix chosen from
+// the Ctrl+. menu, and "Override in <file>" with the cursor put inside the new element. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
 "use strict";
 
 const path = require("path");
@@ -242,6 +242,55 @@ async function main() {
       say("quick fix applied: the dispalyName problem is gone");
       await page.keyboard.press("Control+S");
       await problemsFilter.fill("");
+      // Back to the editor: keys typed next must not go to the filter box.
+      await page.locator(".editor-group-container.active .monaco-editor .view-lines").click();
+
+      // "Override in <file>" from a base ClaimType: the element is written into the
+      // extensions file, and the server's showDocument puts the cursor inside it.
+      step = "override a base ClaimType in TrustFrameworkExtensions.xml";
+      const extensionsLines = fs
+        .readFileSync(path.join(examples, "TrustFrameworkExtensions.xml"), "utf8")
+        .split("\n");
+      // The new ClaimType goes after the last one, before </ClaimsSchema>; the cursor on the
+      // blank line inside it, one indentation level in (8 spaces).
+      const schemaEnd = extensionsLines.findIndex((l) => l.includes("</ClaimsSchema>")) + 1;
+      // Quick Open by hand: the list settles a moment after the query is typed.
+      await page.keyboard.press("Control+P");
+      const quickOpen = page.locator(".quick-input-widget input");
+      await quickOpen.waitFor();
+      await quickOpen.fill("examples/TrustFrameworkBase.xml");
+      await page
+        .locator(".quick-input-widget .monaco-list-row", { hasText: "TrustFrameworkBase.xml" })
+        .first()
+        .waitFor();
+      await page.waitForTimeout(1500);
+      await page.keyboard.press("Enter");
+      await activeTab("TrustFrameworkBase.xml");
+      // Line 25: `      <ClaimType Id="objectId">`.
+      await goTo(25, 8);
+      await page.keyboard.press("Control+.");
+      const actions = page.locator(".action-widget .monaco-list-row.action");
+      await actions.first().waitFor();
+      const titles = (await actions.allInnerTexts()).map((t) => t.replace(/\s+/g, " ").trim());
+      say("actions on the base ClaimType: " + titles.join(" | "));
+      const index = titles.findIndex((t) => t === "Override in TrustFrameworkExtensions.xml");
+      if (index < 0) {
+        throw new Error("no Override in TrustFrameworkExtensions.xml among " + titles.join(" | "));
+      }
+      for (let i = 0; i < index; i++) {
+        await page.keyboard.press("ArrowDown");
+      }
+      await page.keyboard.press("Enter");
+      await activeTab("TrustFrameworkExtensions.xml");
+      await cursorAt(schemaEnd + 1, 9);
+      await page
+        .locator(".editor-group-container.active .monaco-editor .view-line", {
+          hasText: 'ClaimType Id="objectId"',
+        })
+        .first()
+        .waitFor();
+      say(`override written; cursor at Ln ${schemaEnd + 1}, Col 9 of TrustFrameworkExtensions.xml`);
+      await shot("override.png");
     }
 
     say("VSCODE E2E OK");
