@@ -131,6 +131,23 @@ fn titled(actions: &[Value], title: &str) -> Value {
         .clone()
 }
 
+/// The findings published for `path` once one has `code`, and the code actions on that one.
+fn actions_on_finding(
+    session: &mut Session,
+    path: &std::path::Path,
+    code: &str,
+    only: Option<&str>,
+) -> (Vec<Value>, Vec<Value>) {
+    let found = session.diagnostics_for(path, |d| d.iter().any(|d| d["code"] == code));
+    let finding = found
+        .iter()
+        .find(|d| d["code"] == code)
+        .expect("finding")
+        .clone();
+    let actions = actions_at(session, &uri(path), &finding["range"], only);
+    (found, actions)
+}
+
 /// The codes of the error-severity findings.
 fn errors(diagnostics: &[Value]) -> Vec<String> {
     let mut codes: Vec<String> = diagnostics
@@ -167,10 +184,8 @@ fn fix_finding(
     title: &str,
 ) -> String {
     session.open(path, text);
-    let found = session.diagnostics_for(path, |d| d.iter().any(|d| d["code"] == code));
-    let finding = found.iter().find(|d| d["code"] == code).expect("finding");
+    let (found, actions) = actions_on_finding(session, path, code, Some("quickfix"));
     let document = uri(path);
-    let actions = actions_at(session, &document, &finding["range"], Some("quickfix"));
     let fixed = apply(text, &document, &titled(&actions, title)["edit"]);
     change(session, &document, 2, &fixed);
     let after = session.diagnostics_for(path, |d| d.iter().all(|d| d["code"] != code));
@@ -238,14 +253,7 @@ fn a_missing_claim_type_is_created_in_the_extensions_file_with_its_inferred_data
     session.initialize(&scratch.root, json!({}));
     session.open(&ext, &extensions);
     session.open(&rp, &rp_text);
-    let found = session.diagnostics_for(&rp, |d| {
-        d.iter().any(|d| d["code"] == "undefined-claim-type")
-    });
-    let finding = found
-        .iter()
-        .find(|d| d["code"] == "undefined-claim-type")
-        .expect("finding");
-    let actions = actions_at(&mut session, &uri(&rp), &finding["range"], None);
+    let (_, actions) = actions_on_finding(&mut session, &rp, "undefined-claim-type", None);
     titled(&actions, "Create ClaimType \"isGold\" in this file");
     let create = titled(
         &actions,
@@ -317,14 +325,7 @@ fn the_required_metadata_items_are_added_with_placeholders() {
     let mut session = Session::start();
     session.initialize(&scratch.root, json!({}));
     session.open(&ext, &extensions);
-    let found = session.diagnostics_for(&ext, |d| {
-        d.iter().any(|d| d["code"] == "missing-metadata-key")
-    });
-    let finding = found
-        .iter()
-        .find(|d| d["code"] == "missing-metadata-key")
-        .expect("finding");
-    let actions = actions_at(&mut session, &uri(&ext), &finding["range"], None);
+    let (_, actions) = actions_on_finding(&mut session, &ext, "missing-metadata-key", None);
     let add = titled(
         &actions,
         "Add the required metadata items \"ServiceUrl\", \"AuthenticationType\"",
