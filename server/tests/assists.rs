@@ -66,6 +66,11 @@ fn each_fix_clears_its_finding() {
         "Policy.xml",
         "Add the required metadata item \"ServiceUrl\"",
     );
+    fix_clears(
+        "metadata-reference-undefined",
+        "Base.xml",
+        "Create ContentDefinition \"api.page\" in this file",
+    );
 }
 
 /// Applies `edits` to each file they touch and checks that a file without syntax errors
