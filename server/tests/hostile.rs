@@ -211,6 +211,51 @@ fn undefined_claims(count: usize) -> String {
     ))
 }
 
+/// A policy with `count` ClaimTypes and `count` references to ids defined nowhere, each one
+/// edit away from a definition: every reference is a candidate for a did-you-mean.
+fn near_misses(count: usize) -> String {
+    let mut claims = String::new();
+    let mut outputs = String::new();
+    for i in 0..count {
+        claims.push_str(&format!(
+            "      <ClaimType Id=\"claim{i:06}\"><DataType>string</DataType></ClaimType>\n"
+        ));
+        outputs.push_str(&format!(
+            "            <OutputClaim ClaimTypeReferenceId=\"clain{i:06}\" />\n"
+        ));
+    }
+    policy(&format!(
+        "  <BuildingBlocks>\n    <ClaimsSchema>\n{claims}    </ClaimsSchema>\n  </BuildingBlocks>\n  <ClaimsProviders>\n    <ClaimsProvider>\n      <DisplayName>P</DisplayName>\n      <TechnicalProfiles>\n        <TechnicalProfile Id=\"TP\">\n          <OutputClaims>\n{outputs}          </OutputClaims>\n        </TechnicalProfile>\n      </TechnicalProfiles>\n    </ClaimsProvider>\n  </ClaimsProviders>"
+    ))
+}
+
+#[test]
+fn did_you_mean_over_thousands_of_definitions_and_misses_stays_linear() {
+    let diagnose = |text: &str| {
+        let workspace = Workspace::new();
+        workspace.set_file(path(), Arc::from(text), false);
+        let found = file_diagnostics(&workspace, &path());
+        let undefined = found
+            .iter()
+            .filter(|d| d.code == b2c_lsp::diagnostic::DiagnosticCode::UndefinedClaimType)
+            .count();
+        assert!(undefined >= text.matches("clain").count());
+        // The first ones still get their suggestion.
+        assert!(found
+            .iter()
+            .any(|d| d.message.contains("did you mean \"claim000000\"")));
+    };
+    let small = near_misses(500);
+    let large = near_misses(5_000);
+    let small_time = fastest(|| diagnose(&small));
+    let large_time = fastest(|| diagnose(&large));
+    assert_proportional(
+        small_time,
+        large_time,
+        "did-you-mean over 5,000 near misses",
+    );
+}
+
 #[test]
 fn fixes_over_thousands_of_findings_take_time_proportional_to_them() {
     let fix_everything = |text: &str| {

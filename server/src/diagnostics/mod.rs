@@ -115,6 +115,10 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
         .policy_id
         .as_ref()
         .map_or("this policy", |p| p.text.as_str());
+    // A did-you-mean looks through every definition of the kind in the chain; a file of
+    // thousands of undefined references gets one for its first few only, so that the whole
+    // stays linear.
+    let mut suggestions_left = MAX_SUGGESTIONS;
     for reference in &summary.references {
         match &reference.scope {
             ReferenceScope::Chain if reference.kind == SymbolKind::Policy => {}
@@ -144,7 +148,11 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                         && workspace.defined_below(path, reference.kind, &reference.id))
                 {
                     out.push(undefined_with_suggestion(
-                        workspace, path, policy, reference,
+                        workspace,
+                        path,
+                        policy,
+                        reference,
+                        &mut suggestions_left,
                     ));
                 }
             }
@@ -169,7 +177,11 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                         ));
                     } else if chain.is_complete() {
                         out.push(undefined_with_suggestion(
-                            workspace, path, policy, reference,
+                            workspace,
+                            path,
+                            policy,
+                            reference,
+                            &mut suggestions_left,
                         ));
                     }
                 }
@@ -317,9 +329,10 @@ pub fn nearest_definition(
     id: &str,
 ) -> Option<(std::path::PathBuf, crate::index::Definition)> {
     let wanted = id.trim().to_lowercase();
+    let length = wanted.chars().count();
     // Short ids tolerate one edit (a swap of two neighbours is one), longer ones up to a
     // quarter of their length (at most 3).
-    let limit = (wanted.chars().count() / 4).clamp(1, 3);
+    let limit = (length / 4).clamp(1, 3);
     let chain = workspace.chain(path);
     let mut best: Option<(usize, std::path::PathBuf, crate::index::Definition)> = None;
     for file_path in &chain.files {
@@ -327,6 +340,12 @@ pub fn nearest_definition(
             continue;
         };
         for definition in file.summary.definitions.iter().filter(|d| d.kind == kind) {
+            // Ids whose lengths differ by more than the limit are that many edits apart.
+            if definition.id.len().abs_diff(wanted.len()) > limit * 4
+                || definition.id.chars().count().abs_diff(length) > limit
+            {
+                continue;
+            }
             let distance = strsim::osa_distance(&definition.id.to_lowercase(), &wanted);
             if distance == 0 || distance > limit {
                 continue;
@@ -341,11 +360,15 @@ pub fn nearest_definition(
 
 /// An undefined reference, with a did-you-mean when a definition of the chain is spelt nearly
 /// the same: in the message and as a related location.
+/// How many undefined references of one file get a did-you-mean.
+const MAX_SUGGESTIONS: usize = 50;
+
 fn undefined_with_suggestion(
     workspace: &Workspace,
     path: &Path,
     policy: &str,
     reference: &crate::index::Reference,
+    suggestions_left: &mut usize,
 ) -> Diagnostic {
     let diagnostic = undefined(
         policy,
@@ -354,6 +377,10 @@ fn undefined_with_suggestion(
         reference.range,
         reference.site,
     );
+    if *suggestions_left == 0 {
+        return diagnostic;
+    }
+    *suggestions_left -= 1;
     match nearest_definition(workspace, path, reference.kind, &reference.id) {
         Some((found_in, definition)) => {
             let mut diagnostic = diagnostic;
