@@ -410,18 +410,33 @@ pub fn appsettings_diagnostic(text: &str) -> Option<crate::diagnostic::Diagnosti
 /// Where `"<key>":` is written in an `appsettings.json` text (the key matched ignoring case, as
 /// placeholders are): one range per environment that sets it, for go to definition.
 pub fn key_ranges(json: &str, key: &str) -> Vec<TextRange> {
+    keys(json)
+        .into_iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(key))
+        .map(|(_, range)| range)
+        .collect()
+}
+
+/// Every object key of a JSON text (a string followed by `:`) with the range of its name
+/// inside the quotes, in one pass; escapes are kept as written.
+pub fn keys(json: &str) -> Vec<(&str, TextRange)> {
+    let bytes = json.as_bytes();
     let mut out = Vec::new();
-    let needle = format!("\"{}\"", key.to_ascii_lowercase());
-    let lower = json.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(&needle) {
-        let start = from + found;
-        let end = start + needle.len();
-        from = end;
-        if lower[end..].trim_start().starts_with(':') {
-            out.push(TextRange::new(
-                TextSize::from(start as u32 + 1),
-                TextSize::from(end as u32 - 1),
+    let mut at = 0;
+    while let Some(open) = bytes[at..].iter().position(|b| *b == b'"').map(|i| i + at) {
+        let mut end = open + 1;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        if end >= bytes.len() {
+            break;
+        }
+        at = end + 1;
+        let is_key = json[at..].trim_start().starts_with(':');
+        if is_key {
+            out.push((
+                &json[open + 1..end],
+                TextRange::new(TextSize::from(open as u32 + 1), TextSize::from(end as u32)),
             ));
         }
     }

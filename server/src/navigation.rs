@@ -8,13 +8,35 @@ use syntax::ast::{AstNode, Element};
 use syntax::TextRange;
 
 use crate::index::{id_key, Definition, Reference, ReferenceScope, SymbolKind, Workspace};
-pub use crate::index::{symbol_at, SymbolAt};
+pub use crate::index::{symbol_at, symbol_of_definition, symbols_in, SymbolAt};
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub path: PathBuf,
     pub range: TextRange,
+}
+
+/// Whether a reference of the file at `path` names nothing: no definition in reach (for a
+/// metadata value or localized string, none in a policy built on the file either), or, for a
+/// BasePolicy, no policy with that PolicyId. `false` when the chain is broken above the file,
+/// where the answer is unknown (the diagnostics stay silent there too).
+pub fn is_undefined(workspace: &Workspace, path: &Path, reference: &Reference) -> bool {
+    if reference.kind == SymbolKind::Policy {
+        return targets(workspace, path, reference).is_empty();
+    }
+    if !workspace.chain(path).is_complete() {
+        return false;
+    }
+    let found = match reference.scope {
+        ReferenceScope::Chain => workspace
+            .resolves(path, reference.kind, &reference.id)
+            .is_some(),
+        _ => !targets(workspace, path, reference).is_empty(),
+    };
+    !found
+        && !(reference.site.resolved_at_run_time()
+            && workspace.defined_below(path, reference.kind, &reference.id))
 }
 
 fn same_journey(definition: &Definition, journey: Option<&str>) -> bool {
@@ -171,6 +193,12 @@ pub fn references(
         return Vec::new();
     };
     occurrences(workspace, path, &symbol, include_declaration)
+}
+
+/// Every use of what `definition` (of the file at `path`) defines: the search behind find
+/// references, for the code lenses that count them.
+pub fn uses_of(workspace: &Workspace, path: &Path, definition: &Definition) -> Vec<Location> {
+    occurrences(workspace, path, &symbol_of_definition(definition), false)
 }
 
 fn occurrences(
