@@ -526,3 +526,28 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_in_one_pass_and_values_are_not_keys() {
+        let json = r#"{ "Environments": [ { "Name": "Test", "Tenant": "a\"b", "PolicySettings": { "Tenant2": ":" } } ] }"#;
+        let names: Vec<&str> = keys(json).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            names,
+            [
+                "Environments",
+                "Name",
+                "Tenant",
+                "PolicySettings",
+                "Tenant2"
+            ]
+        );
+        let [range] = key_ranges(json, "tenant")[..] else {
+            panic!("one range")
+        };
+        assert_eq!(&json[std::ops::Range::<usize>::from(range)], "Tenant");
+    }
+}

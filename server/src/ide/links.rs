@@ -144,3 +144,46 @@ fn setting_links(path: &Path, text: &str) -> Vec<Link> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_setting_links_to_its_key_and_only_absolute_web_addresses_link() {
+        let folder = std::env::temp_dir().join(format!("b2c-lsp-links-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(
+            folder.join("appsettings.json"),
+            "{\n  \"Environments\": [\n    { \"Name\": \"Test\",\n      \"Tenant\": \"t\" } ]\n}\n",
+        )
+        .expect("settings");
+        let text = "<TrustFrameworkPolicy PolicyId=\"P\" TenantId=\"{Settings:Tenant}\">\n<X>{Settings:Other}</X>\n<LoadUri>https://a.example/p.html</LoadUri><DataUri>urn:x</DataUri><LoadUri>~/tenant/x.html</LoadUri>\n</TrustFrameworkPolicy>";
+        let workspace = Workspace::new();
+        let path = folder.join("Policy.xml");
+        workspace.set_file(path.clone(), Arc::from(text), false);
+        let links = document_links(&workspace, &path);
+        std::fs::remove_dir_all(&folder).ok();
+        let found: Vec<(&str, &LinkTarget)> = links
+            .iter()
+            .map(|l| (&text[std::ops::Range::<usize>::from(l.range)], &l.target))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "{Settings:Tenant}",
+                    &LinkTarget::File {
+                        path: folder.join("appsettings.json"),
+                        line: Some(3)
+                    }
+                ),
+                (
+                    "https://a.example/p.html",
+                    &LinkTarget::Web("https://a.example/p.html".to_owned())
+                ),
+            ]
+        );
+    }
+}

@@ -395,6 +395,8 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.analyse("references", move |state| {
+            // Uses in every open file count, with the text the editor has.
+            state.sync_all_open();
             let (path, _, offset) = at(state, &params.text_document_position)?;
             let include = params.context.include_declaration;
             let found = navigation::references(&state.workspace, &path, offset, include);
@@ -749,6 +751,7 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         self.analyse("semanticTokens/full", move |state| {
+            state.sync_all_open();
             let (path, file) = file(state, &params.text_document.uri)?;
             let tokens = crate::ide::semantic::semantic_tokens(&state.workspace, &path, None);
             Some(SemanticTokensResult::Tokens(SemanticTokens {
@@ -764,6 +767,7 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         self.analyse("semanticTokens/range", move |state| {
+            state.sync_all_open();
             let (path, file) = file(state, &params.text_document.uri)?;
             let range = text_range(&file, params.range);
             let tokens =
@@ -778,6 +782,7 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.analyse("inlayHint", move |state| {
+            state.sync_all_open();
             let (path, file) = file(state, &params.text_document.uri)?;
             let range = text_range(&file, params.range);
             let hints = crate::ide::inlay::inlay_hints(&state.workspace, &path, range);
@@ -793,6 +798,7 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         self.analyse("codeLens", move |state| {
+            state.sync_all_open();
             let (path, file) = file(state, &params.text_document.uri)?;
             let lenses = crate::ide::lens::code_lenses(&state.workspace, &path);
             Some(
@@ -807,6 +813,7 @@ impl LanguageServer for Backend {
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         self.analyse("documentLink", move |state| {
+            state.sync_all_open();
             let (path, file) = file(state, &params.text_document.uri)?;
             let links = crate::ide::links::document_links(&state.workspace, &path);
             Some(
