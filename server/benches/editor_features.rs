@@ -107,7 +107,9 @@ fn main() {
     let folds = ide::editing::folding_ranges(&file.text, &file.parse).len();
     report(
         &format!("folding ranges ({folds})"),
-        time(rounds, || ide::editing::folding_ranges(&file.text, &file.parse)),
+        time(rounds, || {
+            ide::editing::folding_ranges(&file.text, &file.parse)
+        }),
     );
     let step = (file.text.len() / 100).max(1);
     let positions: Vec<TextSize> = (0..100)

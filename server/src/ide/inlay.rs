@@ -86,8 +86,9 @@ pub fn inlay_hints(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<
         if step.claims.is_empty() {
             continue;
         }
+        // The end of the step's start tag, looked for inside the step only.
         let tag_end = text
-            .get(usize::from(step.order_range.end())..)
+            .get(usize::from(step.order_range.end())..usize::from(step.step_range.end()))
             .and_then(|rest| rest.find('>'))
             .map(|i| step.order_range.end() + TextSize::from(i as u32 + 1));
         let Some(offset) = tag_end else {

@@ -1,6 +1,6 @@
 //! Code lenses over definitions: "N references" on ClaimTypes, TechnicalProfiles,
 //! ClaimsTransformations and journeys, counted by the search behind find references
-//! (`navigation::uses_of`); "used in journeys A, B" on technical profiles, from the same uses;
+//! (`navigation::Uses`); "used in journeys A, B" on technical profiles, from the same uses;
 //! "show journey" on a UserJourney. Plain data; the protocol edge names the client commands.
 
 use std::path::Path;
@@ -45,11 +45,12 @@ pub fn code_lenses(workspace: &Workspace, path: &Path) -> Vec<Lens> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let all_uses = navigation::uses_of_definitions(workspace, path);
     for definition in &file.summary.definitions {
         if !COUNTED.contains(&definition.kind) {
             continue;
         }
-        let uses = navigation::uses_of(workspace, path, definition);
+        let uses = all_uses.of_definition(definition);
         out.push(Lens {
             range: definition.id_range,
             title: match uses.len() {

@@ -15,6 +15,8 @@ use super::model::Context;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepAdditions {
     pub order_range: TextRange,
+    /// The whole OrchestrationStep element.
+    pub step_range: TextRange,
     pub claims: Vec<String>,
 }
 
@@ -58,6 +60,7 @@ pub fn step_additions(workspace: &Workspace, path: &Path, range: TextRange) -> V
             }
             out.push(StepAdditions {
                 order_range: step.step.order_range,
+                step_range: step.step.full_range,
                 claims: step_flow
                     .adds
                     .view()

@@ -321,7 +321,8 @@ pub fn semantic_tokens(
         } else {
             range.start.character
         };
-        let modifiers = u32::from(token.definition) * 0b11 | u32::from(token.undefined) << 2;
+        // Bits 0 and 1: declaration and definition; bit 2: undefined.
+        let modifiers = (u32::from(token.definition) * 0b11) | (u32::from(token.undefined) << 2);
         out.push(lsp::SemanticToken {
             delta_line,
             delta_start,
