@@ -443,6 +443,13 @@ pub fn keys(json: &str) -> Vec<(&str, TextRange)> {
     out
 }
 
+/// The `appsettings.json` that governs the policy file at `path`, with its text.
+pub fn appsettings_of(path: &Path) -> Option<(PathBuf, String)> {
+    let settings = path.parent().and_then(find_appsettings)?;
+    let json = std::fs::read_to_string(&settings).ok()?;
+    Some((settings, json))
+}
+
 /// The `appsettings.json` that governs a policy folder: in the folder itself or in one of the
 /// three above it (as the editor features look for it).
 pub fn find_appsettings(folder: &Path) -> Option<PathBuf> {

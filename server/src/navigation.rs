@@ -91,13 +91,7 @@ fn setting_definition(workspace: &Workspace, path: &Path, offset: u32) -> Vec<Lo
     else {
         return Vec::new();
     };
-    let Some(settings) = path
-        .parent()
-        .and_then(crate::environments::find_appsettings)
-    else {
-        return Vec::new();
-    };
-    let Ok(json) = std::fs::read_to_string(&settings) else {
+    let Some((settings, json)) = crate::environments::appsettings_of(path) else {
         return Vec::new();
     };
     crate::environments::key_ranges(&json, &placeholder.name)

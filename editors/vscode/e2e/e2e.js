@@ -324,7 +324,7 @@ async function main() {
         '<Item Key="AuthenticationType">None</Item>',
         "</Metadata>",
         "<InputClaims>",
-        '<InputClaim ClaimTypeReferenceId="email" DefaultValue="{Context:CorrelationId}" />',
+        '<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="mail" DefaultValue="{Context:CorrelationId}" />',
         "</InputClaims>",
         "</TechnicalProfile>",
         "</TechnicalProfiles>",
@@ -351,24 +351,41 @@ async function main() {
       say("format: <BuildingBlocks> is indented now");
 
       step = "see the claim reference coloured apart from a plain attribute value";
-      // Monaco splits a value into its own span once a semantic token covers part of it.
-      const colours = await page.waitForFunction(() => {
-        const lines = [...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-line")];
-        const spanWith = (lineText, text, exact) => {
-          const line = lines.find((l) => l.textContent.includes(lineText));
-          return line && [...line.querySelectorAll("span span")].find((s) =>
-            exact ? s.textContent === text : s.textContent.includes(text));
-        };
-        const claim = spanWith('ClaimTypeReferenceId="email"', "email", true);
-        const resolver = spanWith('ClaimTypeReferenceId="email"', "{Context:CorrelationId}", true);
-        const plain = spanWith('Key="AuthenticationType"', "AuthenticationType", false);
-        if (!claim || !resolver || !plain) {
-          return false;
+      await command("View: Close Panel");
+      await goTo(24, 1);
+      // On the line `<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="mail"
+      // DefaultValue="{Context:CorrelationId}" />`: Monaco gives a value its own span once a
+      // semantic token covers it; the plain "mail" keeps the XML grammar's colour.
+      const spanColours = () => {
+        const line = [...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-line")]
+          .find((l) => l.textContent.includes('PartnerClaimType="mail"'));
+        if (!line) {
+          return null;
         }
-        const [c, r, p] = [claim, resolver, plain].map((s) => getComputedStyle(s).color);
-        return c !== p && r !== p ? { claim: c, resolver: r, plain: p } : false;
-      });
-      say("semantic colouring: " + JSON.stringify(await colours.jsonValue()));
+        const spans = [...line.querySelectorAll("span span")];
+        const colour = (text) => {
+          const span = spans.find((s) => s.textContent === text);
+          return span ? getComputedStyle(span).color : null;
+        };
+        return {
+          claim: colour("email"),
+          resolver: colour("{Context:CorrelationId}"),
+          plain: colour('"mail"'),
+          spans: spans.map((s) => s.textContent),
+        };
+      };
+      const coloured = await page
+        .waitForFunction((probe) => {
+          const found = eval(probe)();
+          return found && found.claim && found.resolver && found.plain &&
+            found.claim !== found.plain && found.resolver !== found.plain ? found : false;
+        }, `(${spanColours})`, { timeout: 30_000 })
+        .catch(async (error) => {
+          say("spans: " + JSON.stringify(await page.evaluate((probe) => eval(probe)(), `(${spanColours})`)));
+          throw error;
+        });
+      const colours = await coloured.jsonValue();
+      say(`semantic colouring: claim ${colours.claim}, resolver ${colours.resolver}, plain value ${colours.plain}`);
       await shot("editor-features.png");
 
       step = "fold everything";

@@ -111,13 +111,7 @@ fn setting_links(path: &Path, text: &str) -> Vec<Link> {
     if placeholders.is_empty() {
         return Vec::new();
     }
-    let Some(settings) = path
-        .parent()
-        .and_then(crate::environments::find_appsettings)
-    else {
-        return Vec::new();
-    };
-    let Ok(json) = std::fs::read_to_string(&settings) else {
+    let Some((settings, json)) = crate::environments::appsettings_of(path) else {
         return Vec::new();
     };
     // One pass over the settings for every placeholder: a key's first place and its line.

@@ -94,6 +94,18 @@ fn text_range(file: &FileData, range: Range) -> syntax::TextRange {
     syntax::TextRange::new(start.into(), end.into())
 }
 
+/// The semantic tokens of a document, or of the part of it in `range`.
+fn semantic_tokens(state: &State, uri: &Url, range: Option<Range>) -> Option<SemanticTokens> {
+    state.sync_all_open();
+    let (path, file) = file(state, uri)?;
+    let range = range.map(|r| text_range(&file, r));
+    let tokens = crate::ide::semantic::semantic_tokens(&state.workspace, &path, range);
+    Some(SemanticTokens {
+        result_id: None,
+        data: convert::semantic_tokens(&file, &tokens),
+    })
+}
+
 fn locations(state: &State, found: Vec<navigation::Location>) -> Vec<Location> {
     found
         .iter()
@@ -751,13 +763,8 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         self.analyse("semanticTokens/full", move |state| {
-            state.sync_all_open();
-            let (path, file) = file(state, &params.text_document.uri)?;
-            let tokens = crate::ide::semantic::semantic_tokens(&state.workspace, &path, None);
-            Some(SemanticTokensResult::Tokens(SemanticTokens {
-                result_id: None,
-                data: convert::semantic_tokens(&file, &tokens),
-            }))
+            semantic_tokens(state, &params.text_document.uri, None)
+                .map(SemanticTokensResult::Tokens)
         })
         .await
     }
@@ -767,15 +774,8 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         self.analyse("semanticTokens/range", move |state| {
-            state.sync_all_open();
-            let (path, file) = file(state, &params.text_document.uri)?;
-            let range = text_range(&file, params.range);
-            let tokens =
-                crate::ide::semantic::semantic_tokens(&state.workspace, &path, Some(range));
-            Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
-                result_id: None,
-                data: convert::semantic_tokens(&file, &tokens),
-            }))
+            semantic_tokens(state, &params.text_document.uri, Some(params.range))
+                .map(SemanticTokensRangeResult::Tokens)
         })
         .await
     }
