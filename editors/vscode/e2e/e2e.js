@@ -351,11 +351,16 @@ async function main() {
       say("format: <BuildingBlocks> is indented now");
 
       step = "see the claim reference coloured apart from a plain attribute value";
-      await command("View: Close Panel");
+      // More lines of the editor on screen (and in the screenshot) without the panel.
+      if (await page.locator(".part.panel").isVisible()) {
+        await command("View: Toggle Panel Visibility");
+        await page.locator(".part.panel").waitFor({ state: "hidden" });
+      }
       await goTo(24, 1);
       // On the line `<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="mail"
       // DefaultValue="{Context:CorrelationId}" />`: Monaco gives a value its own span once a
-      // semantic token covers it; the plain "mail" keeps the XML grammar's colour.
+      // semantic token covers it; the plain "mail" keeps the XML grammar's colour. The inlay
+      // hint ": string" follows the claim.
       const spanColours = () => {
         const line = [...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-line")]
           .find((l) => l.textContent.includes('PartnerClaimType="mail"'));
@@ -377,8 +382,11 @@ async function main() {
       const coloured = await page
         .waitForFunction((probe) => {
           const found = eval(probe)();
-          return found && found.claim && found.resolver && found.plain &&
-            found.claim !== found.plain && found.resolver !== found.plain ? found : false;
+          // The claim takes the theme's variable colour; the resolver is at least a token of
+          // its own (not every theme colours macros).
+          return found && found.claim && found.resolver && found.plain && found.claim !== found.plain
+            ? found
+            : false;
         }, `(${spanColours})`, { timeout: 30_000 })
         .catch(async (error) => {
           say("spans: " + JSON.stringify(await page.evaluate((probe) => eval(probe)(), `(${spanColours})`)));
@@ -386,6 +394,11 @@ async function main() {
         });
       const colours = await coloured.jsonValue();
       say(`semantic colouring: claim ${colours.claim}, resolver ${colours.resolver}, plain value ${colours.plain}`);
+      step = "see the DataType inlay hint after the claim reference";
+      // Monaco draws the hint's spaces as non-breaking ones.
+      if (!colours.spans.some((text) => text.replace(/\u00a0/g, " ").trim() === ": string")) {
+        throw new Error("no ': string' hint on the line: " + JSON.stringify(colours.spans));
+      }
       await shot("editor-features.png");
 
       step = "fold everything";
