@@ -2,9 +2,9 @@
 //! `cargo bench -p b2c-lsp --bench editor_features` (needs ../shared/corpus; skipped with a
 //! note without it).
 //!
-//! 1. Each editor feature on the 78 KB starter-pack base
-//!    (starterpack/SocialAndLocalAccounts/TrustFrameworkBase.xml, indexed with the other files
-//!    of its folder so that references, chains and journeys are real): semantic tokens (whole
+//! 1. Each editor feature on the starter-pack bases of SocialAndLocalAccounts (65 KB) and
+//!    SocialAndLocalAccountsWithMfa (74 KB, the largest), each indexed with the other files
+//!    of its folder so that references, chains and journeys are real: semantic tokens (whole
 //!    file), inlay hints (whole file), code lenses, document links, folding ranges, selection
 //!    ranges (one request for 100 positions spread over the file) and formatting (the whole
 //!    document). Target: at most 20 ms each. The analysis only, without the JSON encoding.
@@ -58,14 +58,21 @@ const OPTIONS: FormatOptions = FormatOptions {
 
 fn main() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    let folder = corpus.join("starterpack/SocialAndLocalAccounts");
+    for pack in ["SocialAndLocalAccounts", "SocialAndLocalAccountsWithMfa"] {
+        features(&corpus.join("starterpack").join(pack));
+    }
+    whole_corpus(&corpus);
+}
+
+/// Each feature on the TrustFrameworkBase.xml of `folder`.
+fn features(folder: &Path) {
     let base = folder.join("TrustFrameworkBase.xml");
     if !base.is_file() {
         println!("{} is absent: nothing to measure", base.display());
         return;
     }
     let workspace = Workspace::new();
-    for path in xml_files(&folder) {
+    for path in xml_files(folder) {
         if let Ok(text) = std::fs::read_to_string(&path) {
             workspace.set_file(path, Arc::from(text), false);
         }
@@ -130,9 +137,12 @@ fn main() {
             syntax::format::format_edits(&file.text, OPTIONS, None).map(|e| e.len())
         }),
     );
+}
 
+/// Formatting every file of the corpus vs parsing every file of it.
+fn whole_corpus(corpus: &Path) {
     // 2. The whole corpus: format vs parse, taking turns so that a slow spell hits both.
-    let texts: Vec<String> = xml_files(&corpus)
+    let texts: Vec<String> = xml_files(corpus)
         .iter()
         .filter_map(|p: &PathBuf| std::fs::read_to_string(p).ok())
         .collect();
