@@ -297,6 +297,8 @@ async function main() {
 
     // Editor features (issue 16): formatting, folding and semantic colouring of a policy
     // written flush left, so that every fold comes from the server, not from indentation.
+    // The functions given to waitForFunction run in the page:
+    /* global document, getComputedStyle */
     {
       step = "open editor-features/Unformatted.xml";
       const demo = path.join(process.env.B2C_E2E_WORKSPACE, "editor-features", "Unformatted.xml");
