@@ -161,7 +161,7 @@ fn decode(
 
 #[test]
 fn semantic_tokens_colour_ids_by_kind_and_mark_undefined_references() {
-    let (_scratch, mut session, base, ext, init) = started();
+    let (scratch, mut session, base, ext, init) = started();
     let provider = &init["capabilities"]["semanticTokensProvider"];
     assert_eq!(provider["full"], json!(true), "{provider}");
     assert_eq!(provider["range"], json!(true), "{provider}");
@@ -214,6 +214,17 @@ fn semantic_tokens_colour_ids_by_kind_and_mark_undefined_references() {
     let tokens = decode(EXTENSIONS, &ranged["data"], &legend);
     assert_eq!(tokens.len(), 1, "{tokens:?}");
     assert_eq!(tokens[0].2, "missingClaim");
+
+    // XML that is not a policy is left alone.
+    let other_text =
+        "<Config><Item ClaimTypeReferenceId=\"email\" Value=\"{Settings:Tenant}\"/></Config>\n";
+    let other = scratch.write("Other.xml", other_text);
+    session.open(&other, other_text);
+    let none = session.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri(&other) } }),
+    );
+    assert!(none.is_null() || none["data"] == json!([]), "{none}");
 }
 
 #[test]

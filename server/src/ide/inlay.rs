@@ -39,6 +39,10 @@ pub fn inlay_hints(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
+    // XML that is not a policy is left alone, as by every other feature.
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
     let text: &str = &file.text;
     let range = range
         .intersect(TextRange::up_to(TextSize::of(text)))

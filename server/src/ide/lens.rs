@@ -44,6 +44,10 @@ pub fn code_lenses(workspace: &Workspace, path: &Path) -> Vec<Lens> {
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
+    // XML that is not a policy is left alone, as by every other feature.
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let all_uses = navigation::uses_of_definitions(workspace, path);
     for definition in &file.summary.definitions {

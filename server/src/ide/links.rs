@@ -44,6 +44,10 @@ pub fn document_links(workspace: &Workspace, path: &Path) -> Vec<Link> {
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
+    // XML that is not a policy is left alone, as by every other feature.
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for reference in &file.summary.references {
         if reference.kind != SymbolKind::Policy {

@@ -47,6 +47,10 @@ pub fn semantic_tokens(
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };
+    // XML that is not a policy is left alone, as by every other feature.
+    if !file.summary.is_policy {
+        return Vec::new();
+    }
     let text: &str = &file.text;
     let whole = TextRange::up_to(TextSize::of(text));
     let range = range.and_then(|r| r.intersect(whole)).unwrap_or(whole);
