@@ -410,22 +410,44 @@ pub fn appsettings_diagnostic(text: &str) -> Option<crate::diagnostic::Diagnosti
 /// Where `"<key>":` is written in an `appsettings.json` text (the key matched ignoring case, as
 /// placeholders are): one range per environment that sets it, for go to definition.
 pub fn key_ranges(json: &str, key: &str) -> Vec<TextRange> {
+    keys(json)
+        .into_iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(key))
+        .map(|(_, range)| range)
+        .collect()
+}
+
+/// Every object key of a JSON text (a string followed by `:`) with the range of its name
+/// inside the quotes, in one pass; escapes are kept as written.
+pub fn keys(json: &str) -> Vec<(&str, TextRange)> {
+    let bytes = json.as_bytes();
     let mut out = Vec::new();
-    let needle = format!("\"{}\"", key.to_ascii_lowercase());
-    let lower = json.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(&needle) {
-        let start = from + found;
-        let end = start + needle.len();
-        from = end;
-        if lower[end..].trim_start().starts_with(':') {
-            out.push(TextRange::new(
-                TextSize::from(start as u32 + 1),
-                TextSize::from(end as u32 - 1),
+    let mut at = 0;
+    while let Some(open) = bytes[at..].iter().position(|b| *b == b'"').map(|i| i + at) {
+        let mut end = open + 1;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        if end >= bytes.len() {
+            break;
+        }
+        at = end + 1;
+        let is_key = json[at..].trim_start().starts_with(':');
+        if is_key {
+            out.push((
+                &json[open + 1..end],
+                TextRange::new(TextSize::from(open as u32 + 1), TextSize::from(end as u32)),
             ));
         }
     }
     out
+}
+
+/// The `appsettings.json` that governs the policy file at `path`, with its text.
+pub fn appsettings_of(path: &Path) -> Option<(PathBuf, String)> {
+    let settings = path.parent().and_then(find_appsettings)?;
+    let json = std::fs::read_to_string(&settings).ok()?;
+    Some((settings, json))
 }
 
 /// The `appsettings.json` that governs a policy folder: in the folder itself or in one of the
@@ -509,5 +531,30 @@ mod tests {
                 ("<a>é</a>\r\n".to_owned(), encoding)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_in_one_pass_and_values_are_not_keys() {
+        let json = r#"{ "Environments": [ { "Name": "Test", "Tenant": "a\"b", "PolicySettings": { "Tenant2": ":" } } ] }"#;
+        let names: Vec<&str> = keys(json).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            names,
+            [
+                "Environments",
+                "Name",
+                "Tenant",
+                "PolicySettings",
+                "Tenant2"
+            ]
+        );
+        let [range] = key_ranges(json, "tenant")[..] else {
+            panic!("one range")
+        };
+        assert_eq!(&json[std::ops::Range::<usize>::from(range)], "Tenant");
     }
 }

@@ -8,13 +8,37 @@ use syntax::ast::{AstNode, Element};
 use syntax::TextRange;
 
 use crate::index::{id_key, Definition, Reference, ReferenceScope, SymbolKind, Workspace};
-pub use crate::index::{symbol_at, SymbolAt};
+pub use crate::index::{symbol_at, symbol_of_definition, symbols_in, SymbolAt};
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub path: PathBuf,
     pub range: TextRange,
+}
+
+/// Whether a reference of the file at `path` names nothing: no definition in reach (for a
+/// metadata value or localized string, none in a policy built on the file either), or, for a
+/// BasePolicy, no policy with that PolicyId. `false` when the chain is broken above the file,
+/// where the answer is unknown (the diagnostics stay silent there too).
+pub fn is_undefined(workspace: &Workspace, path: &Path, reference: &Reference) -> bool {
+    if reference.kind == SymbolKind::Policy {
+        return targets(workspace, path, reference).is_empty();
+    }
+    if !workspace.chain(path).is_complete() {
+        return false;
+    }
+    let found = match reference.scope {
+        ReferenceScope::Chain => workspace
+            .resolves(path, reference.kind, &reference.id)
+            .is_some(),
+        _ => !targets(workspace, path, reference).is_empty(),
+    };
+    let completed_below = || {
+        reference.site.resolved_at_run_time()
+            && workspace.defined_below(path, reference.kind, &reference.id)
+    };
+    !found && !completed_below()
 }
 
 fn same_journey(definition: &Definition, journey: Option<&str>) -> bool {
@@ -67,13 +91,7 @@ fn setting_definition(workspace: &Workspace, path: &Path, offset: u32) -> Vec<Lo
     else {
         return Vec::new();
     };
-    let Some(settings) = path
-        .parent()
-        .and_then(crate::environments::find_appsettings)
-    else {
-        return Vec::new();
-    };
-    let Ok(json) = std::fs::read_to_string(&settings) else {
+    let Some((settings, json)) = crate::environments::appsettings_of(path) else {
         return Vec::new();
     };
     crate::environments::key_ranges(&json, &placeholder.name)
@@ -173,6 +191,78 @@ pub fn references(
     occurrences(workspace, path, &symbol, include_declaration)
 }
 
+/// A use of an id, with the journey key of a ClaimsExchange selection.
+type Use = (Location, Option<String>);
+
+/// The uses of ids in a set of files, grouped by what they name: one pass over the files'
+/// references, behind find references and the reference counts of code lenses alike.
+pub struct Uses {
+    /// (kind, id key) -> each use.
+    by_symbol: rustc_hash::FxHashMap<(SymbolKind, String), Vec<Use>>,
+}
+
+impl Uses {
+    /// The references of `kind` (of every kind when `None`) in `files`.
+    fn collect(workspace: &Workspace, files: &BTreeSet<PathBuf>, kind: Option<SymbolKind>) -> Uses {
+        let mut by_symbol: rustc_hash::FxHashMap<_, Vec<_>> = Default::default();
+        for file_path in files {
+            let Some(file) = workspace.file(file_path) else {
+                continue;
+            };
+            for r in &file.summary.references {
+                if kind.is_some_and(|k| k != r.kind) {
+                    continue;
+                }
+                let journey = match &r.scope {
+                    ReferenceScope::LaterStepOf { journey, .. } => Some(id_key(journey)),
+                    _ => None,
+                };
+                by_symbol.entry((r.kind, id_key(&r.id))).or_default().push((
+                    Location {
+                        path: file_path.clone(),
+                        range: r.range,
+                    },
+                    journey,
+                ));
+            }
+        }
+        Uses { by_symbol }
+    }
+
+    /// Where `symbol` is used, in path and text order; a ClaimsExchange only within its
+    /// journey.
+    pub fn of(&self, symbol: &SymbolAt) -> Vec<Location> {
+        let Some(uses) = self.by_symbol.get(&(symbol.kind, id_key(&symbol.id))) else {
+            return Vec::new();
+        };
+        let journey = symbol.journey.as_deref().map(id_key);
+        let mut out: Vec<Location> = uses
+            .iter()
+            .filter(|(_, used_in)| match (&journey, used_in) {
+                (Some(wanted), Some(used_in)) => wanted == used_in,
+                _ => true,
+            })
+            .map(|(location, _)| location.clone())
+            .collect();
+        out.sort_by(|a, b| (&a.path, a.range.start()).cmp(&(&b.path, b.range.start())));
+        out.dedup();
+        out
+    }
+
+    /// Where what `definition` defines is used.
+    pub fn of_definition(&self, definition: &Definition) -> Vec<Location> {
+        self.of(&symbol_of_definition(definition))
+    }
+}
+
+/// The uses of everything the file at `path` defines, found in one pass: its definitions
+/// share one family of files (its chain and the files built on it).
+pub fn uses_of_definitions(workspace: &Workspace, path: &Path) -> Uses {
+    let mut files: BTreeSet<PathBuf> = workspace.chain(path).files.iter().cloned().collect();
+    files.extend(workspace.dependents(path));
+    Uses::collect(workspace, &files, None)
+}
+
 fn occurrences(
     workspace: &Workspace,
     path: &Path,
@@ -181,55 +271,37 @@ fn occurrences(
 ) -> Vec<Location> {
     let key = id_key(&symbol.id);
     let journey = symbol.journey.as_deref();
-    let mut definitions = Vec::new();
-    let mut uses = Vec::new();
-    for file_path in family(workspace, path, symbol) {
-        let Some(file) = workspace.file(&file_path) else {
-            continue;
-        };
-        if symbol.kind == SymbolKind::Policy {
-            if let Some(p) = file
-                .summary
-                .policy_id
-                .as_ref()
-                .filter(|p| id_key(&p.text) == key)
-            {
-                definitions.push(Location {
-                    path: file_path.clone(),
-                    range: p.range,
-                });
-            }
-        }
-        for d in file.summary.lookup(symbol.kind, &symbol.id) {
-            if same_journey(d, journey) {
-                definitions.push(Location {
-                    path: file_path.clone(),
-                    range: d.id_range,
-                });
-            }
-        }
-        for r in &file.summary.references {
-            if r.kind != symbol.kind || id_key(&r.id) != key {
+    let files = family(workspace, path, symbol);
+    let mut out = Vec::new();
+    if include_declaration {
+        for file_path in &files {
+            let Some(file) = workspace.file(file_path) else {
                 continue;
-            }
-            if let (Some(j), ReferenceScope::LaterStepOf { journey: rj, .. }) = (journey, &r.scope)
-            {
-                if id_key(j) != id_key(rj) {
-                    continue;
+            };
+            if symbol.kind == SymbolKind::Policy {
+                if let Some(p) = file
+                    .summary
+                    .policy_id
+                    .as_ref()
+                    .filter(|p| id_key(&p.text) == key)
+                {
+                    out.push(Location {
+                        path: file_path.clone(),
+                        range: p.range,
+                    });
                 }
             }
-            uses.push(Location {
-                path: file_path.clone(),
-                range: r.range,
-            });
+            for d in file.summary.lookup(symbol.kind, &symbol.id) {
+                if same_journey(d, journey) {
+                    out.push(Location {
+                        path: file_path.clone(),
+                        range: d.id_range,
+                    });
+                }
+            }
         }
     }
-    let mut out = if include_declaration {
-        definitions
-    } else {
-        Vec::new()
-    };
-    out.extend(uses);
+    out.extend(Uses::collect(workspace, &files, Some(symbol.kind)).of(symbol));
     out.sort_by_key(|l| (l.path.clone(), l.range.start(), l.range.end()));
     out.dedup();
     out

@@ -29,7 +29,8 @@ fn path() -> PathBuf {
     PathBuf::from("/hostile/Policy.xml")
 }
 
-/// Indexes `text` and runs the diagnostics and every request kind at `offsets`.
+/// Indexes `text` and runs the diagnostics and every request kind at `offsets`, and the
+/// whole-file ones (semantic tokens, inlay hints, code lenses, links, folding) once.
 fn analyse(text: &str, offsets: &[u32]) -> (Workspace, Vec<Diagnostic>) {
     let workspace = Workspace::new();
     workspace.set_file(path(), Arc::from(text), false);
@@ -45,6 +46,18 @@ fn analyse(text: &str, offsets: &[u32]) -> (Workspace, Vec<Diagnostic>) {
         let at = syntax::TextRange::empty(offset.into());
         let _ = assists::fixes(&workspace, &path(), at);
         let _ = assists::overrides(&workspace, &path(), offset.into());
+        if let Some(file) = workspace.file(&path()) {
+            let _ =
+                ide::editing::selection_ranges(&file.parse, offset.min(text.len() as u32).into());
+        }
+    }
+    let whole = syntax::TextRange::up_to(syntax::TextSize::of(text));
+    let _ = ide::semantic::semantic_tokens(&workspace, &path(), None);
+    let _ = ide::inlay::inlay_hints(&workspace, &path(), whole);
+    let _ = ide::lens::code_lenses(&workspace, &path());
+    let _ = ide::links::document_links(&workspace, &path());
+    if let Some(file) = workspace.file(&path()) {
+        let _ = ide::editing::folding_ranges(&file.text, &file.parse);
     }
     let _ = assists::safe_fixes(&workspace, &path());
     let _ = navigation::outline(&workspace, &path());

@@ -8,7 +8,7 @@
 //!
 //! Formatting is idempotent: formatted text formats to itself.
 
-use rowan::{TextRange, WalkEvent};
+use rowan::TextRange;
 
 use crate::{parse, SyntaxKind, SyntaxNode};
 
@@ -76,20 +76,25 @@ pub fn format_edits(
         "\t".to_owned()
     };
     let mut edits = Vec::new();
-    let mut depth = 0usize;
-    for event in parse.syntax().preorder() {
-        match event {
-            WalkEvent::Enter(node) if node.kind() == SyntaxKind::ELEMENT => {
-                indent_content(&node, depth, newline, &unit, range, &mut edits);
-                depth += 1;
-            }
-            WalkEvent::Leave(node) if node.kind() == SyntaxKind::ELEMENT => {
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
+    // Elements only, each with its depth: in a document without syntax errors an element's
+    // child elements are its direct children, and nothing below its tags (attributes and
+    // their values) needs a node built.
+    let mut elements: Vec<(SyntaxNode, usize)> = parse
+        .syntax()
+        .children()
+        .filter(|n| n.kind() == SyntaxKind::ELEMENT)
+        .map(|n| (n, 0))
+        .collect();
+    while let Some((element, depth)) = elements.pop() {
+        indent_content(&element, depth, newline, &unit, range, &mut edits);
+        elements.extend(
+            element
+                .children()
+                .filter(|n| n.kind() == SyntaxKind::ELEMENT)
+                .map(|n| (n, depth + 1)),
+        );
     }
-    // An element's own whitespace is visited before its children's: put them in text order.
+    // Elements are visited depth first from the last: put the edits in text order.
     edits.sort_by_key(|e| e.range.start());
     Ok(edits)
 }
@@ -155,12 +160,23 @@ fn indent_content(
             .next_sibling_or_token()
             .is_some_and(|next| next.kind() == SyntaxKind::END_TAG);
         let level = if before_end_tag { depth } else { depth + 1 };
-        let mut new_text = newline.repeat(lines.min(2));
-        new_text.push_str(&unit.repeat(level));
-        let token_range = token.text_range();
-        if new_text == ws {
+        let breaks = lines.min(2);
+        // Most whitespace of a formatted file is already right: compare before allocating.
+        if ws.len() == breaks * newline.len() + level * unit.len()
+            && ws
+                .as_bytes()
+                .chunks(newline.len())
+                .take(breaks)
+                .all(|c| c == newline.as_bytes())
+            && ws.as_bytes()[breaks * newline.len()..]
+                .chunks(unit.len())
+                .all(|c| c == unit.as_bytes())
+        {
             continue;
         }
+        let mut new_text = newline.repeat(breaks);
+        new_text.push_str(&unit.repeat(level));
+        let token_range = token.text_range();
         if range.is_some_and(|r| r.intersect(token_range).is_none()) {
             continue;
         }

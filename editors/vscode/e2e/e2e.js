@@ -8,7 +8,9 @@
 // Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
 // hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
 // metadata keys, B2C: Build policies on a folder with appsettings.json, a quick fix chosen from
-// the Ctrl+. menu, and "Override in <file>" with the cursor put inside the new element. Prints "VSCODE E2E OK" and exits 0, or prints the failure and exits 1.
+// the Ctrl+. menu, "Override in <file>" with the cursor put inside the new element, and
+// formatting, folding and semantic colouring of a policy. Prints "VSCODE E2E OK" and exits 0,
+// or prints the failure and exits 1.
 "use strict";
 
 const path = require("path");
@@ -291,6 +293,120 @@ async function main() {
         .waitFor();
       say(`override written; cursor at Ln ${schemaEnd + 1}, Col 9 of TrustFrameworkExtensions.xml`);
       await shot("override.png");
+    }
+
+    // Editor features (issue 16): formatting, folding and semantic colouring of a policy
+    // written flush left, so that every fold comes from the server, not from indentation.
+    // The functions given to waitForFunction run in the page:
+    /* global document, getComputedStyle */
+    {
+      step = "open editor-features/Unformatted.xml";
+      const demo = path.join(process.env.B2C_E2E_WORKSPACE, "editor-features", "Unformatted.xml");
+      fs.mkdirSync(path.dirname(demo), { recursive: true });
+      fs.writeFileSync(demo, [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="contoso.onmicrosoft.com" PolicyId="B2C_1A_EditorDemo" PublicPolicyUri="http://contoso.onmicrosoft.com/B2C_1A_EditorDemo">',
+        "<BuildingBlocks>",
+        "<ClaimsSchema>",
+        '<ClaimType Id="email">',
+        "<DisplayName>Email</DisplayName>",
+        "<DataType>string</DataType>",
+        "</ClaimType>",
+        "</ClaimsSchema>",
+        "</BuildingBlocks>",
+        "<ClaimsProviders>",
+        "<ClaimsProvider>",
+        "<DisplayName>Demo</DisplayName>",
+        "<TechnicalProfiles>",
+        '<TechnicalProfile Id="Demo-Check">',
+        "<DisplayName>Check</DisplayName>",
+        '<Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.RestfulProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />',
+        "<Metadata>",
+        '<Item Key="ServiceUrl">https://api.contoso.com/check</Item>',
+        '<Item Key="AuthenticationType">None</Item>',
+        "</Metadata>",
+        "<InputClaims>",
+        '<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="mail" DefaultValue="{Context:CorrelationId}" />',
+        "</InputClaims>",
+        "</TechnicalProfile>",
+        "</TechnicalProfiles>",
+        "</ClaimsProvider>",
+        "</ClaimsProviders>",
+        "</TrustFrameworkPolicy>",
+        "",
+      ].join("\n"));
+      await openFile("editor-features/Unformatted.xml", "Unformatted.xml");
+      const editor = page.locator(".editor-group-container.active .monaco-editor");
+
+      step = "see folding chevrons from the server on a file without indentation";
+      await editor.locator(".margin-view-overlays .codicon-folding-expanded").first().waitFor({ state: "attached" });
+      const chevrons = await editor.locator(".margin-view-overlays .codicon-folding-expanded").count();
+      say(`folding: ${chevrons} chevrons on the flush-left file`);
+
+      step = "format the document";
+      await command("Format Document");
+      await page.waitForFunction(() => {
+        const lines = [...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-line")];
+        const line = lines.find((l) => l.textContent.includes("<BuildingBlocks>"));
+        return line !== undefined && /^[\s\u00a0]+<BuildingBlocks>/.test(line.textContent);
+      });
+      say("format: <BuildingBlocks> is indented now");
+
+      step = "see the claim reference coloured apart from a plain attribute value";
+      // More lines of the editor on screen (and in the screenshot) without the panel.
+      if (await page.locator(".part.panel").isVisible()) {
+        await command("View: Toggle Panel Visibility");
+        await page.locator(".part.panel").waitFor({ state: "hidden" });
+      }
+      await goTo(24, 1);
+      // On the line `<InputClaim ClaimTypeReferenceId="email" PartnerClaimType="mail"
+      // DefaultValue="{Context:CorrelationId}" />`: Monaco gives a value its own span once a
+      // semantic token covers it; the plain "mail" keeps the XML grammar's colour. The inlay
+      // hint ": string" follows the claim.
+      const spanColours = () => {
+        const line = [...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-line")]
+          .find((l) => l.textContent.includes('PartnerClaimType="mail"'));
+        if (!line) {
+          return null;
+        }
+        const spans = [...line.querySelectorAll("span span")];
+        const colour = (text) => {
+          const span = spans.find((s) => s.textContent === text);
+          return span ? getComputedStyle(span).color : null;
+        };
+        return {
+          claim: colour("email"),
+          resolver: colour("{Context:CorrelationId}"),
+          plain: colour('"mail"'),
+          spans: spans.map((s) => s.textContent),
+        };
+      };
+      const coloured = await page
+        .waitForFunction((probe) => {
+          const found = eval(probe)();
+          // The claim takes the theme's variable colour; the resolver is at least a token of
+          // its own (not every theme colours macros).
+          return found && found.claim && found.resolver && found.plain && found.claim !== found.plain
+            ? found
+            : false;
+        }, `(${spanColours})`, { timeout: 30_000 })
+        .catch(async (error) => {
+          say("spans: " + JSON.stringify(await page.evaluate((probe) => eval(probe)(), `(${spanColours})`)));
+          throw error;
+        });
+      const colours = await coloured.jsonValue();
+      say(`semantic colouring: claim ${colours.claim}, resolver ${colours.resolver}, plain value ${colours.plain}`);
+      step = "see the DataType inlay hint after the claim reference";
+      // Monaco draws the hint's spaces as non-breaking ones.
+      if (!colours.spans.some((text) => text.replace(/\u00a0/g, " ").trim() === ": string")) {
+        throw new Error("no ': string' hint on the line: " + JSON.stringify(colours.spans));
+      }
+      await shot("editor-features.png");
+
+      step = "fold everything";
+      await command("Fold All");
+      await editor.locator(".margin-view-overlays .codicon-folding-collapsed").first().waitFor({ state: "attached" });
+      await command("Unfold All");
     }
 
     say("VSCODE E2E OK");

@@ -9,6 +9,7 @@ import {
 import { readServerSettings, resolveServer, SECTION } from "./config";
 import { buildPolicies } from "./build";
 import { PolicyChainStatus, showPolicyChain } from "./policyChain";
+import { showReferences } from "./references";
 
 const CLIENT_ID = "b2cLsp"; // also makes vscode-languageclient honour b2cLsp.trace.server
 const CLIENT_NAME = "B2C Policy Language Server";
@@ -115,6 +116,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     vscode.commands.registerCommand("b2cLsp.restartServer", restartClient),
     vscode.commands.registerCommand("b2cLsp.showPolicyChain", () => showPolicyChain(status)),
+    // Run by the server's reference-count code lenses.
+    vscode.commands.registerCommand("b2cLsp.showReferences", showReferences),
     vscode.commands.registerCommand("b2cLsp.buildPolicies", () => buildPolicies(extensionPath, outputChannel, false)),
     vscode.commands.registerCommand("b2cLsp.buildForEnvironment", () =>
       buildPolicies(extensionPath, outputChannel, true),

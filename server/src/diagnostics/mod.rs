@@ -144,7 +144,7 @@ pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
                         "defined here",
                     ));
                 } else if chain.is_complete()
-                    && !(resolved_at_run_time(reference.site)
+                    && !(reference.site.resolved_at_run_time()
                         && workspace.defined_below(path, reference.kind, &reference.id))
                 {
                     out.push(undefined_with_suggestion(
@@ -262,17 +262,6 @@ fn subject_naming(summary: &crate::index::summary::Summary, out: &mut Vec<Diagno
             "SubjectNamingInfo names \"{name}\", but no output claim of the relying party has that name in the token (its PartnerClaimType, or its ClaimTypeReferenceId when it has none); the token gets no subject"
         ),
     ));
-}
-
-/// Whether a reference written at `site` is resolved when a journey runs, in the chain of the
-/// relying party that runs it, rather than at upload in the chain of the file that writes it.
-/// Metadata values are plain strings to the upload validation, and localized strings are looked
-/// up by id when a page is shown.
-fn resolved_at_run_time(site: ReferenceSite) -> bool {
-    matches!(
-        site,
-        ReferenceSite::MetadataValue | ReferenceSite::LocalizedElement
-    )
 }
 
 fn undefined(

@@ -328,6 +328,36 @@ fn element_with_range(file: &FileData, range: TextRange) -> Option<Element> {
         .find(|e| e.syntax().text_range() == range)
 }
 
+/// The text of the children `names` of a ClaimType, each from the nearest of its same-Id
+/// definitions (`found`, nearest first) that writes it.
+pub(crate) fn claim_type_fields(
+    workspace: &Workspace,
+    found: &[Resolved],
+    names: &[&str],
+) -> Vec<Option<String>> {
+    let mut values: Vec<Option<String>> = vec![None; names.len()];
+    for resolved in found {
+        if values.iter().all(Option::is_some) {
+            break;
+        }
+        let Some(file) = workspace.file(&resolved.path) else {
+            continue;
+        };
+        let Some(element) = element_with_range(&file, resolved.definition.full_range) else {
+            continue;
+        };
+        for (name, value) in names.iter().zip(values.iter_mut()) {
+            if value.is_none() {
+                *value = element
+                    .child(name)
+                    .map(|c| c.text().trim().to_owned())
+                    .filter(|t| !t.is_empty());
+            }
+        }
+    }
+    values
+}
+
 fn reference_hover(workspace: &Workspace, path: &Path, reference: &Reference) -> Option<String> {
     if reference.kind == SymbolKind::Policy {
         let chain = workspace.chain(path);
@@ -351,29 +381,9 @@ fn reference_hover(workspace: &Workspace, path: &Path, reference: &Reference) ->
     );
     match reference.kind {
         SymbolKind::ClaimType => {
-            let mut fields: Vec<(&str, Option<String>)> = vec![
-                ("DataType", None),
-                ("DisplayName", None),
-                ("UserInputType", None),
-            ];
-            for resolved in &found {
-                let Some(file) = workspace.file(&resolved.path) else {
-                    continue;
-                };
-                let Some(element) = element_with_range(&file, resolved.definition.full_range)
-                else {
-                    continue;
-                };
-                for (name, value) in fields.iter_mut() {
-                    if value.is_none() {
-                        *value = element
-                            .child(name)
-                            .map(|c| c.text().trim().to_owned())
-                            .filter(|t| !t.is_empty());
-                    }
-                }
-            }
-            for (name, value) in fields {
+            let names = ["DataType", "DisplayName", "UserInputType"];
+            let values = claim_type_fields(workspace, &found, &names);
+            for (name, value) in names.into_iter().zip(values) {
                 if let Some(value) = value {
                     let _ = write!(markdown, "\n- {name}: {value}");
                 }

@@ -1,5 +1,6 @@
-//! Editor features driven by the policy-language catalog: catalog diagnostics (metadata keys,
-//! transformation signatures, schema structure), hover docs and schema-aware completion.
+//! Editor features driven by the policy-language catalog and the index: catalog diagnostics
+//! (metadata keys, transformation signatures, schema structure), hover docs, schema-aware
+//! completion, editing aids, semantic tokens, inlay hints, code lenses and document links.
 //!
 //! Everything here speaks byte offsets and [`TextRange`]s; the LSP edge converts positions and
 //! builds protocol types. Offsets from a client may be out of bounds or fall inside a multi-byte
@@ -10,6 +11,10 @@ mod completion;
 mod context;
 pub mod editing;
 mod hover;
+pub mod inlay;
+pub mod lens;
+pub mod links;
+pub mod semantic;
 mod settings;
 
 pub use settings::setting_diagnostics;

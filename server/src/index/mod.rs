@@ -10,7 +10,7 @@ use syntax::TextRange;
 
 pub use crate::catalog::SymbolKind;
 pub use summary::{summarize, Summary};
-pub use symbols::{symbol_at, SymbolAt};
+pub use symbols::{symbol_at, symbol_of_definition, symbols_in, SymbolAt};
 pub use workspace::{Chain, FileData, Workspace};
 
 /// Ids are compared case-insensitively, as B2C does.
@@ -74,6 +74,19 @@ pub enum ReferenceSite {
     BasePolicy,
     /// The text of an element that holds an id (IncludeClaimsFromTechnicalProfile).
     ElementText,
+}
+
+impl ReferenceSite {
+    /// Whether a reference written here is resolved when a journey runs, in the chain of the
+    /// relying party that runs it, rather than at upload in the chain of the file that writes
+    /// it. Metadata values are plain strings to the upload validation, and localized strings
+    /// are looked up by id when a page is shown.
+    pub fn resolved_at_run_time(self) -> bool {
+        matches!(
+            self,
+            ReferenceSite::MetadataValue | ReferenceSite::LocalizedElement
+        )
+    }
 }
 
 /// A use of an id somewhere in a file.

@@ -1,5 +1,5 @@
-//! What symbol is at an offset of a file: the reference or definition whose id range holds it,
-//! or the file's own PolicyId.
+//! What symbol is at an offset or in a range of a file: the references and definitions whose
+//! id ranges meet it, or the file's own PolicyId.
 
 use std::path::Path;
 
@@ -19,26 +19,31 @@ pub struct SymbolAt {
     pub definition: Option<Definition>,
 }
 
-fn contains(range: TextRange, offset: u32) -> bool {
-    range.start() <= offset.into() && offset <= u32::from(range.end())
-}
-
 /// The reference or definition whose id range holds `offset`.
 ///
 /// The one answer to "what is at this offset" for navigation, hover and the editor features.
 pub fn symbol_at(workspace: &Workspace, path: &Path, offset: u32) -> Option<SymbolAt> {
-    let file = workspace.file(path)?;
+    symbols_in(workspace, path, TextRange::empty(offset.into()))
+        .into_iter()
+        .next()
+}
+
+/// Every reference and definition whose id range meets `range` (touching counts), references
+/// first, then definitions, then the file's PolicyId, each in the order the index holds them:
+/// [`symbol_at`] for a range, which the semantic tokens and inlay hints ask.
+pub fn symbols_in(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<SymbolAt> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let meets = |r: TextRange| r.start() <= range.end() && range.start() <= r.end();
     let summary = &file.summary;
-    if let Some(reference) = summary
-        .references
-        .iter()
-        .find(|r| contains(r.range, offset))
-    {
+    let mut out = Vec::new();
+    for reference in summary.references.iter().filter(|r| meets(r.range)) {
         let journey = match &reference.scope {
             ReferenceScope::LaterStepOf { journey, .. } => Some(journey.clone()),
             _ => None,
         };
-        return Some(SymbolAt {
+        out.push(SymbolAt {
             kind: reference.kind,
             id: reference.id.clone(),
             range: reference.range,
@@ -47,33 +52,33 @@ pub fn symbol_at(workspace: &Workspace, path: &Path, offset: u32) -> Option<Symb
             definition: None,
         });
     }
-    if let Some(definition) = summary
-        .definitions
-        .iter()
-        .find(|d| contains(d.id_range, offset))
-    {
-        let journey = (definition.kind == SymbolKind::ClaimsExchange)
-            .then(|| definition.scope.clone())
-            .flatten();
-        return Some(SymbolAt {
-            kind: definition.kind,
-            id: definition.id.clone(),
-            range: definition.id_range,
-            journey,
+    for definition in summary.definitions.iter().filter(|d| meets(d.id_range)) {
+        out.push(symbol_of_definition(definition));
+    }
+    if let Some(policy_id) = summary.policy_id.as_ref().filter(|p| meets(p.range)) {
+        out.push(SymbolAt {
+            kind: SymbolKind::Policy,
+            id: policy_id.text.clone(),
+            range: policy_id.range,
+            journey: None,
             reference: None,
-            definition: Some(definition.clone()),
+            definition: None,
         });
     }
-    let policy_id = summary
-        .policy_id
-        .as_ref()
-        .filter(|p| contains(p.range, offset))?;
-    Some(SymbolAt {
-        kind: SymbolKind::Policy,
-        id: policy_id.text.clone(),
-        range: policy_id.range,
-        journey: None,
+    out
+}
+
+/// The symbol a definition defines, as if the cursor were on its id.
+pub fn symbol_of_definition(definition: &Definition) -> SymbolAt {
+    let journey = (definition.kind == SymbolKind::ClaimsExchange)
+        .then(|| definition.scope.clone())
+        .flatten();
+    SymbolAt {
+        kind: definition.kind,
+        id: definition.id.clone(),
+        range: definition.id_range,
+        journey,
         reference: None,
-        definition: None,
-    })
+        definition: Some(definition.clone()),
+    }
 }

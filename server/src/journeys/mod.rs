@@ -5,6 +5,7 @@
 //!
 //! Editor-neutral: paths and byte ranges in, markdown and plain data out.
 
+mod additions;
 mod cache;
 mod check;
 mod flow;
@@ -12,6 +13,7 @@ mod hover;
 mod model;
 mod render;
 
+pub use additions::{step_additions, StepAdditions};
 pub use cache::journey_diagnostics;
 pub use flow::{Bag, BagRef, ExchangeFlow, Item, JourneyFlow, Producer, StepFlow};
 pub use hover::journey_hover;

@@ -237,3 +237,179 @@ pub fn position_after(
     let index = LineIndex::new(&after);
     position(&after, &index, offset.min(after.len() as u32))
 }
+
+/// The semantic token types the server sends, in legend order; standard types, so that every
+/// theme colours them.
+pub const TOKEN_TYPES: [lsp::SemanticTokenType; 11] = [
+    lsp::SemanticTokenType::VARIABLE,
+    lsp::SemanticTokenType::CLASS,
+    lsp::SemanticTokenType::FUNCTION,
+    lsp::SemanticTokenType::TYPE,
+    lsp::SemanticTokenType::STRUCT,
+    lsp::SemanticTokenType::ENUM_MEMBER,
+    lsp::SemanticTokenType::ENUM,
+    lsp::SemanticTokenType::NAMESPACE,
+    lsp::SemanticTokenType::EVENT,
+    lsp::SemanticTokenType::MACRO,
+    lsp::SemanticTokenType::PARAMETER,
+];
+
+/// The modifiers, in legend order (bit 0 first): `undefined` is ours, for a reference that
+/// names nothing.
+pub fn token_modifiers() -> Vec<lsp::SemanticTokenModifier> {
+    vec![
+        lsp::SemanticTokenModifier::DECLARATION,
+        lsp::SemanticTokenModifier::DEFINITION,
+        lsp::SemanticTokenModifier::new("undefined"),
+    ]
+}
+
+pub fn token_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES.to_vec(),
+        token_modifiers: token_modifiers(),
+    }
+}
+
+/// The legend index of a token's type: a claim is a variable of the claims bag, a technical
+/// profile a class, a transformation a function, a journey a namespace, a claim resolver a
+/// macro (replaced when a journey runs), a `{Settings:...}` placeholder a parameter of the
+/// build.
+fn token_type(kind: crate::ide::semantic::TokenKind) -> u32 {
+    use crate::ide::semantic::TokenKind;
+    let wanted = match kind {
+        TokenKind::Symbol(SymbolKind::ClaimType) => lsp::SemanticTokenType::VARIABLE,
+        TokenKind::Symbol(SymbolKind::TechnicalProfile) => lsp::SemanticTokenType::CLASS,
+        TokenKind::Symbol(SymbolKind::ClaimsTransformation) => lsp::SemanticTokenType::FUNCTION,
+        TokenKind::Symbol(SymbolKind::ContentDefinition | SymbolKind::LocalizedResources) => {
+            lsp::SemanticTokenType::TYPE
+        }
+        TokenKind::Symbol(SymbolKind::DisplayControl | SymbolKind::ClientDefinition) => {
+            lsp::SemanticTokenType::STRUCT
+        }
+        TokenKind::Symbol(SymbolKind::Predicate) => lsp::SemanticTokenType::ENUM_MEMBER,
+        TokenKind::Symbol(SymbolKind::PredicateValidation) => lsp::SemanticTokenType::ENUM,
+        TokenKind::Symbol(
+            SymbolKind::UserJourney | SymbolKind::SubJourney | SymbolKind::Policy,
+        ) => lsp::SemanticTokenType::NAMESPACE,
+        TokenKind::Symbol(SymbolKind::ClaimsExchange) => lsp::SemanticTokenType::EVENT,
+        TokenKind::Resolver => lsp::SemanticTokenType::MACRO,
+        TokenKind::Setting => lsp::SemanticTokenType::PARAMETER,
+    };
+    TOKEN_TYPES
+        .iter()
+        .position(|t| *t == wanted)
+        .unwrap_or_default() as u32
+}
+
+/// Tokens in text order as the protocol encodes them: each relative to the one before, in
+/// UTF-16 units.
+pub fn semantic_tokens(
+    file: &FileData,
+    tokens: &[crate::ide::semantic::SemanticToken],
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut character) = (0, 0);
+    for token in tokens {
+        let range = file_range(file, token.range);
+        if range.start.line != range.end.line || range.end.character <= range.start.character {
+            continue;
+        }
+        let delta_line = range.start.line - line;
+        let delta_start = if delta_line == 0 {
+            range.start.character - character
+        } else {
+            range.start.character
+        };
+        // Bits 0 and 1: declaration and definition; bit 2: undefined.
+        let modifiers = (u32::from(token.definition) * 0b11) | (u32::from(token.undefined) << 2);
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: range.end.character - range.start.character,
+            token_type: token_type(token.kind),
+            token_modifiers_bitset: modifiers,
+        });
+        (line, character) = (range.start.line, range.start.character);
+    }
+    out
+}
+
+pub fn inlay_hint(file: &FileData, hint: crate::ide::inlay::InlayHint) -> lsp::InlayHint {
+    use crate::ide::inlay::HintKind;
+    lsp::InlayHint {
+        position: position(&file.text, file.line_index(), hint.offset.into()),
+        label: lsp::InlayHintLabel::String(hint.label),
+        kind: match hint.kind {
+            HintKind::Type => Some(lsp::InlayHintKind::TYPE),
+            HintKind::Summary => None,
+        },
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(hint.kind == HintKind::Summary),
+        padding_right: None,
+        data: None,
+    }
+}
+
+/// The client-side command a lens runs: `b2cLsp.showReferences` (uri, position, locations),
+/// as rust-analyzer's `showReferences`, and `b2cLsp.showJourney` (journey id, uri).
+pub fn code_lens(
+    file: &FileData,
+    lens: crate::ide::lens::Lens,
+    locate: impl Fn(&Path, TextRange) -> Option<lsp::Location>,
+) -> Option<lsp::CodeLens> {
+    use crate::ide::lens::LensAction;
+    let range = file_range(file, lens.range);
+    let uri = url_of(&file.path)?;
+    let (command, arguments) = match lens.action {
+        LensAction::ShowReferences { locations } => {
+            let locations: Vec<lsp::Location> = locations
+                .iter()
+                .filter_map(|l| locate(&l.path, l.range))
+                .collect();
+            (
+                "b2cLsp.showReferences",
+                vec![
+                    serde_json::json!(uri),
+                    serde_json::json!(range.start),
+                    serde_json::json!(locations),
+                ],
+            )
+        }
+        LensAction::ShowJourney { journey } => (
+            "b2cLsp.showJourney",
+            vec![serde_json::json!(journey), serde_json::json!(uri)],
+        ),
+    };
+    Some(lsp::CodeLens {
+        range,
+        command: Some(lsp::Command {
+            title: lens.title,
+            command: command.to_owned(),
+            arguments: Some(arguments),
+        }),
+        data: None,
+    })
+}
+
+pub fn document_link(file: &FileData, link: crate::ide::links::Link) -> Option<lsp::DocumentLink> {
+    use crate::ide::links::LinkTarget;
+    let target = match link.target {
+        LinkTarget::Web(address) => Url::parse(&address).ok()?,
+        LinkTarget::File { path, line } => {
+            let mut url = url_of(&path)?;
+            // VS Code opens `file:///...#L12` at line 12.
+            if let Some(line) = line {
+                url.set_fragment(Some(&format!("L{}", line + 1)));
+            }
+            url
+        }
+    };
+    Some(lsp::DocumentLink {
+        range: file_range(file, link.range),
+        target: Some(target),
+        tooltip: Some(link.tooltip),
+        data: None,
+    })
+}

@@ -87,6 +87,25 @@ fn at(state: &State, params: &TextDocumentPositionParams) -> Option<(PathBuf, Ar
     Some((path, file, offset))
 }
 
+/// The byte range of a protocol range of `file`; an end before the start is taken as the start.
+fn text_range(file: &FileData, range: Range) -> syntax::TextRange {
+    let start = convert::offset(&file.text, file.line_index(), range.start);
+    let end = convert::offset(&file.text, file.line_index(), range.end).max(start);
+    syntax::TextRange::new(start.into(), end.into())
+}
+
+/// The semantic tokens of a document, or of the part of it in `range`.
+fn semantic_tokens(state: &State, uri: &Url, range: Option<Range>) -> Option<SemanticTokens> {
+    state.sync_all_open();
+    let (path, file) = file(state, uri)?;
+    let range = range.map(|r| text_range(&file, r));
+    let tokens = crate::ide::semantic::semantic_tokens(&state.workspace, &path, range);
+    Some(SemanticTokens {
+        result_id: None,
+        data: convert::semantic_tokens(&file, &tokens),
+    })
+}
+
 fn locations(state: &State, found: Vec<navigation::Location>) -> Vec<Location> {
     found
         .iter()
@@ -148,14 +167,7 @@ impl Backend {
         let outcome = self
             .analyse("formatting", move |state| {
                 let (_, file) = file(state, &uri)?;
-                let range = range.map(|r| {
-                    syntax::TextRange::new(
-                        convert::offset(&file.text, file.line_index(), r.start).into(),
-                        convert::offset(&file.text, file.line_index(), r.end)
-                            .max(convert::offset(&file.text, file.line_index(), r.start))
-                            .into(),
-                    )
-                });
+                let range = range.map(|r| text_range(&file, r));
                 let options = syntax::format::FormatOptions {
                     tab_size: options.tab_size,
                     insert_spaces: options.insert_spaces,
@@ -284,6 +296,24 @@ impl LanguageServer for Backend {
                 linked_editing_range_provider: Some(LinkedEditingRangeServerCapabilities::Simple(
                     true,
                 )),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: convert::token_legend(),
+                            range: Some(true),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -377,6 +407,8 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.analyse("references", move |state| {
+            // Uses in every open file count, with the text the editor has.
+            state.sync_all_open();
             let (path, _, offset) = at(state, &params.text_document_position)?;
             let include = params.context.include_declaration;
             let found = navigation::references(&state.workspace, &path, offset, include);
@@ -525,9 +557,7 @@ impl LanguageServer for Backend {
                     })
                 })
             };
-            let start = convert::offset(&file.text, file.line_index(), params.range.start);
-            let end = convert::offset(&file.text, file.line_index(), params.range.end).max(start);
-            let range = syntax::TextRange::new(start.into(), end.into());
+            let range = text_range(&file, params.range);
             let edit_of = |edits: &[crate::assists::FileEdit]| -> Option<WorkspaceEdit> {
                 let mut changes = std::collections::HashMap::new();
                 for edit in edits {
@@ -562,7 +592,7 @@ impl LanguageServer for Backend {
             };
             let mut actions = Vec::new();
             if wants(&CodeActionKind::REFACTOR_REWRITE) {
-                for refactor in crate::assists::overrides(&state.workspace, &path, start.into()) {
+                for refactor in crate::assists::overrides(&state.workspace, &path, range.start()) {
                     let Some(edit) = edit_of(&refactor.edits) else {
                         continue;
                     };
@@ -724,6 +754,74 @@ impl LanguageServer for Backend {
                     .collect(),
                 word_pattern: None,
             })
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.analyse("semanticTokens/full", move |state| {
+            semantic_tokens(state, &params.text_document.uri, None)
+                .map(SemanticTokensResult::Tokens)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.analyse("semanticTokens/range", move |state| {
+            semantic_tokens(state, &params.text_document.uri, Some(params.range))
+                .map(SemanticTokensRangeResult::Tokens)
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.analyse("inlayHint", move |state| {
+            state.sync_all_open();
+            let (path, file) = file(state, &params.text_document.uri)?;
+            let range = text_range(&file, params.range);
+            let hints = crate::ide::inlay::inlay_hints(&state.workspace, &path, range);
+            Some(
+                hints
+                    .into_iter()
+                    .map(|hint| convert::inlay_hint(&file, hint))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.analyse("codeLens", move |state| {
+            state.sync_all_open();
+            let (path, file) = file(state, &params.text_document.uri)?;
+            let lenses = crate::ide::lens::code_lenses(&state.workspace, &path);
+            Some(
+                lenses
+                    .into_iter()
+                    .filter_map(|lens| convert::code_lens(&file, lens, |p, r| state.location(p, r)))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.analyse("documentLink", move |state| {
+            state.sync_all_open();
+            let (path, file) = file(state, &params.text_document.uri)?;
+            let links = crate::ide::links::document_links(&state.workspace, &path);
+            Some(
+                links
+                    .into_iter()
+                    .filter_map(|link| convert::document_link(&file, link))
+                    .collect(),
+            )
         })
         .await
     }
