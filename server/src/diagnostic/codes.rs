@@ -742,14 +742,77 @@ codes! {
         example: "<DisplayControl Id=\"emailVerificationControl\" UserInterfaceControlType=\"VerificationControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"email\" Required=\"true\" />\n  </DisplayClaims>",
         fix: "Add the DisplayClaim and the actions the message names.",
     }
+    RelyingPartyIssuerMismatch {
+        name: "relying-party-issuer-mismatch",
+        severity: Warning,
+        summary: "a relying party whose journey sends its claims with the token issuer of the other protocol",
+        evidence: Evidence::Article("jwt-issuer-technical-profile.md and saml-issuer-technical-profile.md: each issuer emits the token returned to a relying party of its protocol; every relying party of the corpus pairs OpenIdConnect with a JWT issuer and SAML2 with a SAML issuer"),
+        explanation: "An OpenIdConnect relying party answers its application with a JWT, which the journey's SendClaims step issues through a JWT issuer profile; a SAML2 relying party answers with a SAML assertion from a SAML issuer profile (OutputTokenFormat SAML2). A journey shared between the two protocols sends one of them the wrong token.",
+        example: "<RelyingParty>\n  <DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />  <!-- ends with JwtIssuer -->\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"SAML2\" />",
+        fix: "Give the SAML2 relying party a journey whose SendClaims step names the SAML issuer (CpimIssuerTechnicalProfileReferenceId=\"Saml2AssertionIssuer\"), or the OpenIdConnect one a journey that ends with JwtIssuer.",
+    }
+    QrCodeControlIncomplete {
+        name: "qr-code-control-incomplete",
+        severity: Warning,
+        summary: "a QrCodeControl without its QrCodeContent DisplayClaim",
+        evidence: Evidence::Article("display-control-time-based-one-time-password.md: the QrCodeControl renders the claim of its DisplayClaim with ControlClaimType QrCodeContent; the corpus's one QrCodeControl has it"),
+        explanation: "A QrCodeControl renders a URI (the TOTP enrollment link) as a QR code: the claim it renders is the DisplayClaim marked ControlClaimType=\"QrCodeContent\". Without it the control shows nothing. A control amended along the chain is judged with all its parts.",
+        example: "<DisplayControl Id=\"totpQrCodeControl\" UserInterfaceControlType=\"QrCodeControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"qrCodeContent\" />",
+        fix: "Mark the DisplayClaim with ControlClaimType=\"QrCodeContent\" (and give the claim as an InputClaim).",
+    }
+    DisplayControlAction {
+        name: "display-control-action",
+        severity: Warning,
+        summary: "a display-control Action other than a VerificationControl's SendCode and VerifyCode",
+        evidence: Evidence::Article("display-control-verification.md, \"VerificationControl actions\": the actions are SendCode and VerifyCode; display-controls.md gives actions to no other type; all 64 actions of the corpus are these two"),
+        explanation: "A VerificationControl runs its SendCode action when the user asks for a code and its VerifyCode action when the user submits it. An action of another name, or an action of another control type, is never run.",
+        example: "<Action Id=\"SendOtp\">",
+        fix: "Name the action SendCode or VerifyCode, or remove it.",
+    }
     RelyingPartyIncomplete {
         name: "relying-party-incomplete",
         severity: Warning,
-        summary: "a RelyingParty without DefaultUserJourney, or whose profile speaks neither OpenIdConnect nor SAML2",
-        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
-        explanation: "The schema leaves both open, but a relying party runs its DefaultUserJourney and answers its application in OpenID Connect or SAML 2.0.",
+        summary: "a RelyingParty without DefaultUserJourney or SubjectNamingInfo, or whose profile speaks neither OpenIdConnect nor SAML2",
+        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, SubjectNamingInfo 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
+        explanation: "The schema leaves them open, but a relying party runs its DefaultUserJourney, answers its application in OpenID Connect or SAML 2.0, and names the token's subject with SubjectNamingInfo.",
         example: "<RelyingParty>\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"OAuth2\" />",
-        fix: "Add the DefaultUserJourney, or write OpenIdConnect (or SAML2).",
+        fix: "Add the DefaultUserJourney or the SubjectNamingInfo, or write OpenIdConnect (or SAML2).",
+    }
+    ClaimResolverNotEnabled {
+        name: "claim-resolver-not-enabled",
+        severity: Warning,
+        summary: "a claim resolver in a claim's DefaultValue of a profile that does not set IncludeClaimResolvingInClaimsHandling",
+        evidence: Evidence::RunTime("claim-resolver-overview.md, \"Using claim resolvers\": Azure AD, OAuth2, OpenID Connect, claims-transformation, REST (input claims), SAML identity-provider (output claims) and self-asserted profiles resolve claim resolvers only with IncludeClaimResolvingInClaimsHandling set to true; B2C accepts the upload and the claim keeps the text"),
+        explanation: "A claim resolver such as {Context:CorrelationId} or {OIDC:ClientId} in the DefaultValue of an input or output claim is replaced with its value only when the profile's metadata, merged along the chain and its includes, sets IncludeClaimResolvingInClaimsHandling to true. Otherwise the claim gets the braces as literal text, which shows only when the journey runs. Application Insights input claims and the relying party's output claims resolve without it, and are not judged; neither are types the article does not name.",
+        example: "<TechnicalProfile Id=\"REST-Audit\">\n  ...RestfulProvider...\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId=\"correlationId\" DefaultValue=\"{Context:CorrelationId}\" AlwaysUseDefaultValue=\"true\" />",
+        fix: "Add <Item Key=\"IncludeClaimResolvingInClaimsHandling\">true</Item> to the profile's Metadata (or to the profile of a policy built on this one that amends it).",
+    }
+    InvalidStringId {
+        name: "invalid-string-id",
+        severity: Warning,
+        summary: "a UxElement or ErrorMessage localized string whose StringId no page has",
+        evidence: Evidence::Article("localization-string-ids.md lists the StringIds of every page; B2C rejects an unknown one at upload (`The localized string with ElementType: UxElement and StringId: S has an invalid StringId`), but the list is the article's: 2291 UxElement and ErrorMessage strings of the corpus use only its ids and three more (intro, ver_success_screenreader_msg, ResourceOwnerFlowInvalidCredentials), which are accepted"),
+        explanation: "A LocalizedString with ElementType UxElement or ErrorMessage replaces one of the texts a page shows; its StringId must be one the pages have. A misspelt id is rejected at upload with a message that names no line.",
+        example: "<LocalizedString ElementType=\"UxElement\" StringId=\"button_contine\">Continue</LocalizedString>",
+        fix: "Use a StringId of localization-string-ids.md (the message suggests the nearest one), or a ClaimType / DisplayControl ElementType for texts of those elements.",
+    }
+    InputTypeDataType {
+        name: "input-type-data-type",
+        severity: Warning,
+        summary: "a ClaimType whose UserInputType does not collect its DataType",
+        evidence: Evidence::Article("claimsschema.md's UserInputType table, widened to every pair that working policies use (CheckboxMultiSelect and DropdownSingleSelect with boolean, TextBox with long and phoneNumber, Readonly with any type)"),
+        explanation: "A user input type shows a control that produces values of some types only: an EmailBox or Password a string, a DateTimeDropdown a date or dateTime, a choice a string (or a boolean). Other pairs cannot be collected on the page. The pairs the B2C team's unit tests and a live demo use are accepted although the article's table omits them.",
+        example: "<ClaimType Id=\"birthDate\">\n  <DataType>string</DataType>\n  <UserInputType>DateTimeDropdown</UserInputType>",
+        fix: "Change the DataType to one the control produces, or choose another UserInputType.",
+    }
+    ChoiceWithoutOptions {
+        name: "choice-without-options",
+        severity: Warning,
+        summary: "a RadioSingleSelect, DropdownSingleSelect or CheckboxMultiSelect string claim with no options",
+        evidence: Evidence::Article("claimsschema.md: Enumeration defines the options of a CheckboxMultiSelect, DropdownSingleSelect or RadioSingleSelect; localization.md: a LocalizedCollection may supply them instead (a unit test does)"),
+        explanation: "A choice control shows the options of the claim's Restriction/Enumeration, or of a LocalizedCollection for the claim. A string claim with neither, anywhere in its chain or in the policies built on it, shows an empty control. A boolean CheckboxMultiSelect is one check box and needs none.",
+        example: "<ClaimType Id=\"city\">\n  <DataType>string</DataType>\n  <UserInputType>DropdownSingleSelect</UserInputType>\n</ClaimType>",
+        fix: "Add <Restriction> with <Enumeration Text=\"...\" Value=\"...\" /> items, or a LocalizedCollection with TargetCollection=\"Restriction\" for the claim.",
     }
     StepOrderDuplicate {
         name: "step-order-duplicate",

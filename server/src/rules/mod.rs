@@ -3,15 +3,18 @@
 //! requirements of technical profiles. Each reads the file's syntax tree and its chain; the
 //! registry in `diagnostic::codes` holds each code's severity and evidence.
 
+mod claim_resolvers;
 mod claims;
 mod data_types;
 mod display_controls;
+mod input_types;
 mod journeys;
 mod localization;
 mod predicates;
 mod profiles;
 mod regex;
 mod relying_party;
+mod string_ids;
 mod tenants;
 
 use std::path::Path;
@@ -34,10 +37,14 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     localization::check(workspace, path, &mut out);
     journeys::check(workspace, path, &mut out);
     display_controls::check(workspace, path, &mut out);
+    claim_resolvers::check(workspace, path, &mut out);
+    input_types::check(workspace, path, &mut out);
+    relying_party::check_issuer(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);
         relying_party::check(root, &mut out);
+        string_ids::check(root, &mut out);
     }
     out
 }
