@@ -751,6 +751,15 @@ codes! {
         example: "<RelyingParty>\n  <DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />  <!-- ends with JwtIssuer -->\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"SAML2\" />",
         fix: "Give the SAML2 relying party a journey whose SendClaims step names the SAML issuer (CpimIssuerTechnicalProfileReferenceId=\"Saml2AssertionIssuer\"), or the OpenIdConnect one a journey that ends with JwtIssuer.",
     }
+    ValidationOutputNotReturned {
+        name: "validation-output-not-returned",
+        severity: Warning,
+        summary: "a required input claim or a relying-party output claim that only a validation profile outputs",
+        evidence: Evidence::Article("validation-technical-profile.md: the output claims of a validation technical profile are scoped to the self-asserted profile that invokes it; to use them in the next steps, add them to its output claims. Judged only where the missing value stops the journey (a required input claim, a claim the application expects): the starter pack prefills an optional input claim this way"),
+        explanation: "A self-asserted profile's validation profiles can output claims (login-NonInteractive returns the user's names), but those claims stay with the self-asserted profile unless it lists them as its own OutputClaims. A later step that requires such a claim, or a relying party that puts it in the token, gets nothing.",
+        example: "<TechnicalProfile Id=\"SelfAsserted-Email\">\n  <OutputClaims>\n    <OutputClaim ClaimTypeReferenceId=\"email\" />\n  </OutputClaims>\n  <ValidationTechnicalProfiles>\n    <ValidationTechnicalProfile ReferenceId=\"REST-Lookup\" />  <!-- outputs loyaltyId -->\n...\n<InputClaim ClaimTypeReferenceId=\"loyaltyId\" Required=\"true\" />  <!-- in a later step -->",
+        fix: "Add the claim to the OutputClaims of the self-asserted profile that runs the validation profile.",
+    }
     QrCodeControlIncomplete {
         name: "qr-code-control-incomplete",
         severity: Warning,
