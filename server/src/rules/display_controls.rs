@@ -6,6 +6,7 @@
 //! VerificationControl, and no other type has any. A control amended along the chain is judged
 //! merged: its parts may sit in the base and in this file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use syntax::view::ElementRef;
@@ -80,6 +81,21 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     if !chain.is_complete() {
         return;
     }
+    // The parts of every control of the chain, merged by id in one pass.
+    let mut merged: HashMap<String, Parts> = HashMap::new();
+    for file_path in &chain.files {
+        let Some(f) = workspace.file(file_path) else {
+            continue;
+        };
+        let Some(r) = ElementRef::root(&f.parse) else {
+            continue;
+        };
+        for control in display_controls(r) {
+            if let Some(id) = control.attribute_value("Id") {
+                merge(control, merged.entry(id_key(&id)).or_default());
+            }
+        }
+    }
     for control in display_controls(root) {
         let control_type = control
             .attribute_value("UserInterfaceControlType")
@@ -92,21 +108,9 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
         if control_type != "VerificationControl" && control_type != "QrCodeControl" {
             continue;
         }
-        let key = id_key(&id);
-        let mut parts = Parts::default();
-        for file_path in &chain.files {
-            let Some(f) = workspace.file(file_path) else {
-                continue;
-            };
-            let Some(r) = ElementRef::root(&f.parse) else {
-                continue;
-            };
-            for same in display_controls(r)
-                .filter(|c| c.attribute_value("Id").is_some_and(|i| id_key(&i) == key))
-            {
-                merge(same, &mut parts);
-            }
-        }
+        let Some(parts) = merged.get(&id_key(&id)) else {
+            continue;
+        };
         if !parts.body {
             continue;
         }

@@ -29,7 +29,12 @@ fn nearest(id: &str) -> Option<&'static str> {
         .map(|(_, known)| known)
 }
 
+/// How many unknown ids of one file get a did-you-mean: each costs a comparison with every
+/// known id, and a file of a million misspelt strings should not cost a million of them.
+const SUGGESTIONS: usize = 200;
+
 pub(super) fn check(root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
+    let mut suggested = 0;
     let strings = root
         .children_named("BuildingBlocks")
         .flat_map(|b| b.children_named("Localization"))
@@ -51,7 +56,8 @@ pub(super) fn check(root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
         if id.is_empty() || id.contains('{') || catalog::string_id(id).is_some() {
             continue;
         }
-        let suggestion = match nearest(id) {
+        suggested += 1;
+        let suggestion = match (suggested <= SUGGESTIONS).then(|| nearest(id)).flatten() {
             Some(known) => format!("did you mean \"{known}\"? "),
             None => String::new(),
         };
