@@ -760,6 +760,15 @@ codes! {
         example: "<TechnicalProfile Id=\"SelfAsserted-Email\">\n  <OutputClaims>\n    <OutputClaim ClaimTypeReferenceId=\"email\" />\n  </OutputClaims>\n  <ValidationTechnicalProfiles>\n    <ValidationTechnicalProfile ReferenceId=\"REST-Lookup\" />  <!-- outputs loyaltyId -->\n...\n<InputClaim ClaimTypeReferenceId=\"loyaltyId\" Required=\"true\" />  <!-- in a later step -->",
         fix: "Add the claim to the OutputClaims of the self-asserted profile that runs the validation profile.",
     }
+    OutputClaimNeverSet {
+        name: "output-claim-never-set",
+        severity: Warning,
+        summary: "a Required output claim of a self-asserted profile that nothing sets",
+        evidence: Evidence::RunTime("self-asserted-technical-profile.md, \"Output claims\": a self-asserted profile returns what the page collects (claims with a UserInputType), DefaultValues, and what its output claims transformations, validation profiles and display controls output; B2C accepts the upload, and the claim stays missing"),
+        explanation: "A self-asserted profile's Required output claim gets its value from the page (its ClaimType has a UserInputType), from a DefaultValue, from an input claim of the profile, or from an output claims transformation, validation profile or display control of the profile. One with none of these is never set, which shows only when a later step or the token looks for it. The profile is judged merged along its chain and includes, and the ClaimType along the chain and the policies built on it.",
+        example: "<ClaimType Id=\"loyaltyNumber\">\n  <DataType>string</DataType>\n</ClaimType>  <!-- no UserInputType -->\n...\n<OutputClaim ClaimTypeReferenceId=\"loyaltyNumber\" Required=\"true\" />",
+        fix: "Give the ClaimType a UserInputType, the output claim a DefaultValue, or output the claim from a validation profile or output claims transformation of the profile.",
+    }
     QrCodeControlIncomplete {
         name: "qr-code-control-incomplete",
         severity: Warning,

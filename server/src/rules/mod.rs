@@ -14,6 +14,7 @@ mod predicates;
 mod profiles;
 mod regex;
 mod relying_party;
+mod self_asserted;
 mod string_ids;
 mod tenants;
 
@@ -40,6 +41,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     claim_resolvers::check(workspace, path, &mut out);
     input_types::check(workspace, path, &mut out);
     relying_party::check_issuer(workspace, path, &mut out);
+    self_asserted::check(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);
