@@ -14,7 +14,7 @@
 //! the chain and in the policies built on the file (an extensions file may give it its
 //! UserInputType).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use syntax::view::ElementRef;
@@ -94,53 +94,56 @@ fn produced(
     }
 }
 
-/// The claims that the display controls of the profile `id` collect or output: the controls
-/// its same-Id parts in `files` name.
-fn display_control_claims(
-    workspace: &Workspace,
-    files: &[PathBuf],
-    id: &str,
-) -> Option<HashSet<String>> {
-    let key = id_key(id);
-    let mut controls: HashSet<String> = HashSet::new();
+/// What display controls give the profiles of some files: for each profile id key, the claims
+/// that the controls its DisplayClaims name collect or output. Built in one pass over the
+/// files, so a file of many pages costs linear time.
+fn display_control_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<String, HashSet<String>> {
+    let mut profile_controls: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut control_claims: HashMap<String, HashSet<String>> = HashMap::new();
     for file in files.iter().filter_map(|f| workspace.file(f)) {
         let Some(root) = ElementRef::root(&file.parse) else {
             continue;
         };
-        let named = technical_profiles(root)
-            .filter(|tp| tp.attribute_value("Id").is_some_and(|i| id_key(&i) == key))
-            .flat_map(|tp| tp.children_named("DisplayClaims"))
-            .flat_map(|d| d.children_named("DisplayClaim"))
-            .filter_map(|d| d.attribute_value("DisplayControlReferenceId"));
-        controls.extend(named.map(|c| id_key(&c)));
-    }
-    if controls.is_empty() {
-        return None;
-    }
-    let mut claims = HashSet::new();
-    for file in files.iter().filter_map(|f| workspace.file(f)) {
-        let Some(root) = ElementRef::root(&file.parse) else {
-            continue;
-        };
-        let matching = root
+        for tp in technical_profiles(root) {
+            let Some(id) = tp.attribute_value("Id") else {
+                continue;
+            };
+            let named = tp
+                .children_named("DisplayClaims")
+                .flat_map(|d| d.children_named("DisplayClaim"))
+                .filter_map(|d| d.attribute_value("DisplayControlReferenceId"))
+                .map(|c| id_key(&c));
+            profile_controls.entry(id_key(&id)).or_default().extend(named);
+        }
+        let controls = root
             .children_named("BuildingBlocks")
             .flat_map(|b| b.children_named("DisplayControls"))
-            .flat_map(|d| d.children_named("DisplayControl"))
-            .filter(|c| {
-                c.attribute_value("Id")
-                    .is_some_and(|i| controls.contains(&id_key(&i)))
-            });
-        for control in matching {
-            for list in ["DisplayClaims", "OutputClaims"] {
-                let ids = control
-                    .children_named(list)
-                    .flat_map(|l| l.child_elements())
-                    .filter_map(|c| c.attribute_value("ClaimTypeReferenceId"));
-                claims.extend(ids.map(|c| id_key(&c)));
-            }
+            .flat_map(|d| d.children_named("DisplayControl"));
+        for control in controls {
+            let Some(id) = control.attribute_value("Id") else {
+                continue;
+            };
+            let claims = ["DisplayClaims", "OutputClaims"]
+                .into_iter()
+                .flat_map(|list| control.children_named(list))
+                .flat_map(|l| l.child_elements())
+                .filter_map(|c| c.attribute_value("ClaimTypeReferenceId"))
+                .map(|c| id_key(&c));
+            control_claims.entry(id_key(&id)).or_default().extend(claims);
         }
     }
-    Some(claims)
+    profile_controls
+        .into_iter()
+        .map(|(profile, controls)| {
+            let claims = controls
+                .iter()
+                .filter_map(|c| control_claims.get(c))
+                .flatten()
+                .cloned()
+                .collect();
+            (profile, claims)
+        })
+        .collect()
 }
 
 pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
@@ -154,7 +157,11 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     if !chain.is_complete() {
         return;
     }
+    let mut files = chain.files.clone();
+    let places = workspace.dependents(path);
+    files.extend(places.iter().filter(|p| p.as_path() != path).cloned());
     let mut collected: Option<HashSet<String>> = None;
+    let mut controls: Option<HashMap<String, HashSet<String>>> = None;
     for tp in technical_profiles(root) {
         let Some(id) = tp.attribute_value("Id") else {
             continue;
@@ -182,29 +189,24 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
         if ty.id != "self-asserted" {
             continue;
         }
-        let collected = collected.get_or_insert_with(|| {
-            let mut files = chain.files.clone();
-            files.extend(workspace.dependents(path));
-            collected_claims(workspace, &files)
-        });
+        let collected = collected.get_or_insert_with(|| collected_claims(workspace, &files));
         // A policy built on this one may amend the profile (add the validation profile that
         // sets the claim, as the lockout sample's extensions do): each place it runs counts.
         let mut set = HashSet::new();
         produced(workspace, path, &effective, 0, &mut set);
-        let places = workspace.dependents(path);
         for place in places.iter().filter(|p| p.as_path() != path).take(64) {
             if let Some(amended) = effective_profile(workspace, place, &id) {
                 produced(workspace, place, &amended, 0, &mut set);
             }
         }
-        let mut files = chain.files.clone();
-        files.extend(places);
-        let controls = display_control_claims(workspace, &files, &id);
+        let controls = controls
+            .get_or_insert_with(|| display_control_claims(workspace, &files))
+            .get(&id_key(&id));
         for (claim, range) in outputs {
             let key = id_key(&claim);
             if collected.contains(&key)
                 || set.contains(&key)
-                || controls.as_ref().is_some_and(|c| c.contains(&key))
+                || controls.is_some_and(|c| c.contains(&key))
                 || workspace
                     .resolves(path, SymbolKind::ClaimType, &claim)
                     .is_none()
