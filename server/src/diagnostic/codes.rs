@@ -769,6 +769,15 @@ codes! {
         example: "<ClaimType Id=\"loyaltyNumber\">\n  <DataType>string</DataType>\n</ClaimType>  <!-- no UserInputType -->\n...\n<OutputClaim ClaimTypeReferenceId=\"loyaltyNumber\" Required=\"true\" />",
         fix: "Give the ClaimType a UserInputType, the output claim a DefaultValue, or output the claim from a validation profile or output claims transformation of the profile.",
     }
+    ContentDefinitionWithoutDataUri {
+        name: "content-definition-without-data-uri",
+        severity: Warning,
+        summary: "a ContentDefinition that no part, along its chain or below it, gives a DataUri",
+        evidence: Evidence::Article("contentdefinitions.md: the DataUri is the page identifier, which picks the page a step shows; the schema leaves it optional so that a policy can amend a content definition of its base; no content definition of the corpus whose chain is complete lacks one"),
+        explanation: "A content definition names the page a step shows by its DataUri. A policy built on another may amend a content definition with only its localized resources, which is why the schema does not require it; but when no part of the content definition, along the chain or in the policies built on it, has a DataUri, there is no page.",
+        example: "<ContentDefinition Id=\"api.selfasserted.loyalty\">\n  <LoadUri>https://contoso.com/selfasserted.html</LoadUri>\n</ContentDefinition>",
+        fix: "Add the DataUri of the page, e.g. urn:com:microsoft:aad:b2c:elements:contract:selfasserted:2.1.7.",
+    }
     QrCodeControlIncomplete {
         name: "qr-code-control-incomplete",
         severity: Warning,

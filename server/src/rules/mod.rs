@@ -1,10 +1,14 @@
-//! Rules that reproduce the rest of B2C's upload validation, one family per module: the data
-//! types of claims-transformation claims and parameters, tenants along a chain, and the
-//! requirements of technical profiles. Each reads the file's syntax tree and its chain; the
-//! registry in `diagnostic::codes` holds each code's severity and evidence.
+//! Rules that reproduce the rest of B2C's upload validation, and the run-time traps it lets
+//! through, one family per module: the data types of claims-transformation claims and
+//! parameters, tenants along a chain, the requirements of technical profiles, languages and
+//! localized string ids, input types, predicates and regular expressions, display controls,
+//! the relying party, claim resolvers, self-asserted output claims and content definitions.
+//! Each reads the file's syntax tree and its chain; the registry in `diagnostic::codes` holds
+//! each code's severity and evidence.
 
 mod claim_resolvers;
 mod claims;
+mod content_definitions;
 mod data_types;
 mod display_controls;
 mod input_types;
@@ -42,6 +46,7 @@ pub fn upload_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic>
     input_types::check(workspace, path, &mut out);
     relying_party::check_issuer(workspace, path, &mut out);
     self_asserted::check(workspace, path, &mut out);
+    content_definitions::check(workspace, path, &mut out);
     if let Some(root) = syntax::view::ElementRef::root(&file.parse) {
         regex::check(root, &mut out);
         predicates::check(root, &mut out);

@@ -97,7 +97,10 @@ fn produced(
 /// What display controls give the profiles of some files: for each profile id key, the claims
 /// that the controls its DisplayClaims name collect or output. Built in one pass over the
 /// files, so a file of many pages costs linear time.
-fn display_control_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<String, HashSet<String>> {
+fn display_control_claims(
+    workspace: &Workspace,
+    files: &[PathBuf],
+) -> HashMap<String, HashSet<String>> {
     let mut profile_controls: HashMap<String, HashSet<String>> = HashMap::new();
     let mut control_claims: HashMap<String, HashSet<String>> = HashMap::new();
     for file in files.iter().filter_map(|f| workspace.file(f)) {
@@ -113,7 +116,10 @@ fn display_control_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<S
                 .flat_map(|d| d.children_named("DisplayClaim"))
                 .filter_map(|d| d.attribute_value("DisplayControlReferenceId"))
                 .map(|c| id_key(&c));
-            profile_controls.entry(id_key(&id)).or_default().extend(named);
+            profile_controls
+                .entry(id_key(&id))
+                .or_default()
+                .extend(named);
         }
         let controls = root
             .children_named("BuildingBlocks")
@@ -129,7 +135,10 @@ fn display_control_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<S
                 .flat_map(|l| l.child_elements())
                 .filter_map(|c| c.attribute_value("ClaimTypeReferenceId"))
                 .map(|c| id_key(&c));
-            control_claims.entry(id_key(&id)).or_default().extend(claims);
+            control_claims
+                .entry(id_key(&id))
+                .or_default()
+                .extend(claims);
         }
     }
     profile_controls
