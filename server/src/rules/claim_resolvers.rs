@@ -19,6 +19,8 @@ use crate::ide::profile_type;
 use crate::index::profiles::effective_profile;
 use crate::index::{id_key, Workspace};
 
+use super::technical_profiles;
+
 /// The resolver families B2C resolves in claims, by their prefix (case-insensitive).
 /// `{Settings:...}` is a build-time placeholder and `{oauth2:...}` a PartnerClaimType form;
 /// neither needs the setting.
@@ -136,12 +138,7 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
         return;
     }
     let mut run_places: Option<RunPlaces> = None;
-    let profiles = root
-        .children_named("ClaimsProviders")
-        .flat_map(|c| c.children_named("ClaimsProvider"))
-        .flat_map(|c| c.children_named("TechnicalProfiles"))
-        .flat_map(|t| t.children_named("TechnicalProfile"));
-    for tp in profiles {
+    for tp in technical_profiles(root) {
         let Some(id) = tp.attribute_value("Id") else {
             continue;
         };

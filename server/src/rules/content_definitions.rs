@@ -5,12 +5,13 @@
 //! definition that has none along its chain, nor in the policies built on it, shows no page.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use syntax::view::ElementRef;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::index::{id_key, Workspace};
+use crate::index::id_key;
+
+use super::{for_each_root, Judged};
 
 fn content_definitions<'a>(root: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
     root.children_named("BuildingBlocks")
@@ -18,17 +19,13 @@ fn content_definitions<'a>(root: ElementRef<'a>) -> impl Iterator<Item = Element
         .flat_map(|c| c.children_named("ContentDefinition"))
 }
 
-pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
-    let Some(file) = workspace.file(path) else {
-        return;
-    };
-    let Some(root) = ElementRef::root(&file.parse) else {
-        return;
-    };
-    let chain = workspace.chain(path);
-    if !chain.is_complete() {
-        return;
-    }
+pub(super) fn check(judged: &Judged<'_>, out: &mut Vec<Diagnostic>) {
+    let Judged {
+        workspace,
+        path,
+        root,
+        chain,
+    } = *judged;
     let lacking: Vec<(String, syntax::TextRange)> = content_definitions(root)
         .filter(|c| c.child("DataUri").is_none())
         .filter_map(|c| {
@@ -41,25 +38,16 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     }
     // The ids that some part gives a DataUri, along the chain and below it.
     let mut with_data_uri: HashSet<String> = HashSet::new();
-    let places = chain
-        .files
-        .iter()
-        .cloned()
-        .chain(workspace.dependents(path));
-    for place in places {
-        let Some(f) = workspace.file(&place) else {
-            continue;
-        };
-        let Some(r) = ElementRef::root(&f.parse) else {
-            continue;
-        };
+    let mut places = chain.files.clone();
+    places.extend(workspace.dependents(path));
+    for_each_root(workspace, &places, |r| {
         with_data_uri.extend(
             content_definitions(r)
                 .filter(|c| c.child("DataUri").is_some())
                 .filter_map(|c| c.attribute_value("Id"))
                 .map(|id| id_key(&id)),
         );
-    }
+    });
     for (id, range) in lacking {
         if with_data_uri.contains(&id_key(&id)) {
             continue;

@@ -7,12 +7,13 @@
 //! merged: its parts may sit in the base and in this file.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use syntax::view::ElementRef;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::index::{id_key, Workspace};
+use crate::index::id_key;
+
+use super::{for_each_root, Judged};
 
 fn display_controls<'a>(root: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
     root.children_named("BuildingBlocks")
@@ -70,32 +71,22 @@ fn merge(control: ElementRef<'_>, parts: &mut Parts) {
     }
 }
 
-pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
-    let Some(file) = workspace.file(path) else {
-        return;
-    };
-    let Some(root) = ElementRef::root(&file.parse) else {
-        return;
-    };
-    let chain = workspace.chain(path);
-    if !chain.is_complete() {
-        return;
-    }
+pub(super) fn check(judged: &Judged<'_>, out: &mut Vec<Diagnostic>) {
+    let Judged {
+        workspace,
+        root,
+        chain,
+        ..
+    } = *judged;
     // The parts of every control of the chain, merged by id in one pass.
     let mut merged: HashMap<String, Parts> = HashMap::new();
-    for file_path in &chain.files {
-        let Some(f) = workspace.file(file_path) else {
-            continue;
-        };
-        let Some(r) = ElementRef::root(&f.parse) else {
-            continue;
-        };
+    for_each_root(workspace, &chain.files, |r| {
         for control in display_controls(r) {
             if let Some(id) = control.attribute_value("Id") {
                 merge(control, merged.entry(id_key(&id)).or_default());
             }
         }
-    }
+    });
     for control in display_controls(root) {
         let control_type = control
             .attribute_value("UserInterfaceControlType")

@@ -17,12 +17,12 @@
 //! A ClaimType amended along the chain is judged with the nearest DataType and UserInputType.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-use syntax::view::ElementRef;
+use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::index::{id_key, Workspace};
+
+use super::{claim_types, for_each_root, Judged};
 
 /// For each UserInputType, the DataTypes it collects; `None` accepts every type (Readonly
 /// shows any value: the unit tests show collections and phone numbers with it).
@@ -52,12 +52,6 @@ const CHOICES: &[&str] = &[
     "CheckboxMultiSelect",
 ];
 
-fn claim_types<'a>(root: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-    root.children_named("BuildingBlocks")
-        .flat_map(|b| b.children_named("ClaimsSchema"))
-        .flat_map(|s| s.children_named("ClaimType"))
-}
-
 /// What the same-Id ClaimTypes of some files say, merged.
 #[derive(Default)]
 struct ClaimFacts {
@@ -70,10 +64,7 @@ struct ClaimFacts {
 /// claim in any of them counts as its options. One pass over the files, whatever their size.
 fn merged_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<String, ClaimFacts> {
     let mut merged: HashMap<String, ClaimFacts> = HashMap::new();
-    for file in files.iter().filter_map(|f| workspace.file(f)) {
-        let Some(root) = ElementRef::root(&file.parse) else {
-            continue;
-        };
+    for_each_root(workspace, files, |root| {
         for claim in claim_types(root) {
             let Some(id) = claim.attribute_value("Id") else {
                 continue;
@@ -100,21 +91,17 @@ fn merged_claims(workspace: &Workspace, files: &[PathBuf]) -> HashMap<String, Cl
         for id in collections {
             merged.entry(id_key(&id)).or_default().options = true;
         }
-    }
+    });
     merged
 }
 
-pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
-    let Some(file) = workspace.file(path) else {
-        return;
-    };
-    let Some(root) = ElementRef::root(&file.parse) else {
-        return;
-    };
-    let chain = workspace.chain(path);
-    if !chain.is_complete() {
-        return;
-    }
+pub(super) fn check(judged: &Judged<'_>, out: &mut Vec<Diagnostic>) {
+    let Judged {
+        workspace,
+        path,
+        root,
+        chain,
+    } = *judged;
     let merged = merged_claims(workspace, &chain.files);
     let mut below: Option<HashMap<String, ClaimFacts>> = None;
     for claim in claim_types(root) {

@@ -12,6 +12,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::ide::profile_type;
 use crate::index::{id_key, SymbolKind, Workspace};
 
+use super::send_claims_issuer;
+
 pub(super) fn check(root: ElementRef<'_>, out: &mut Vec<Diagnostic>) {
     for rp in root.children_named("RelyingParty") {
         if rp.child("DefaultUserJourney").is_none() {
@@ -94,11 +96,7 @@ pub(super) fn check_issuer(workspace: &Workspace, path: &Path, out: &mut Vec<Dia
                 continue;
             }
             orders_here.push(order);
-            let is_send_claims = step
-                .step_type
-                .as_ref()
-                .is_some_and(|t| t.text.trim() == "SendClaims");
-            let Some(issuer) = step.cpim_issuer.as_ref().filter(|_| is_send_claims) else {
+            let Some(issuer) = send_claims_issuer(step) else {
                 continue;
             };
             let Some(ty) = profile_type(workspace, path, issuer.text.trim(), None).ty else {

@@ -17,38 +17,25 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use syntax::view::ElementRef;
-
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::ide::profile_type;
 use crate::index::profiles::{effective_profile, EffectiveProfile};
 use crate::index::{id_key, SymbolKind, Workspace};
 
+use super::{claim_types, for_each_root, technical_profiles, Judged};
+
 /// How deep validation profiles that run validation profiles are followed.
 const MAX_DEPTH: usize = 8;
-
-fn technical_profiles<'a>(root: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-    root.children_named("ClaimsProviders")
-        .flat_map(|c| c.children_named("ClaimsProvider"))
-        .flat_map(|c| c.children_named("TechnicalProfiles"))
-        .flat_map(|t| t.children_named("TechnicalProfile"))
-}
 
 /// The claims of `files` whose ClaimType has a UserInputType, by id key.
 fn collected_claims(workspace: &Workspace, files: &[PathBuf]) -> HashSet<String> {
     let mut out = HashSet::new();
-    for file in files.iter().filter_map(|f| workspace.file(f)) {
-        let Some(root) = ElementRef::root(&file.parse) else {
-            continue;
-        };
-        let claims = root
-            .children_named("BuildingBlocks")
-            .flat_map(|b| b.children_named("ClaimsSchema"))
-            .flat_map(|s| s.children_named("ClaimType"))
+    for_each_root(workspace, files, |root| {
+        let claims = claim_types(root)
             .filter(|c| c.child("UserInputType").is_some())
             .filter_map(|c| c.attribute_value("Id"));
         out.extend(claims.map(|id| id_key(&id)));
-    }
+    });
     out
 }
 
@@ -103,10 +90,7 @@ fn display_control_claims(
 ) -> HashMap<String, HashSet<String>> {
     let mut profile_controls: HashMap<String, HashSet<String>> = HashMap::new();
     let mut control_claims: HashMap<String, HashSet<String>> = HashMap::new();
-    for file in files.iter().filter_map(|f| workspace.file(f)) {
-        let Some(root) = ElementRef::root(&file.parse) else {
-            continue;
-        };
+    for_each_root(workspace, files, |root| {
         for tp in technical_profiles(root) {
             let Some(id) = tp.attribute_value("Id") else {
                 continue;
@@ -140,7 +124,7 @@ fn display_control_claims(
                 .or_default()
                 .extend(claims);
         }
-    }
+    });
     profile_controls
         .into_iter()
         .map(|(profile, controls)| {
@@ -155,17 +139,13 @@ fn display_control_claims(
         .collect()
 }
 
-pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic>) {
-    let Some(file) = workspace.file(path) else {
-        return;
-    };
-    let Some(root) = ElementRef::root(&file.parse) else {
-        return;
-    };
-    let chain = workspace.chain(path);
-    if !chain.is_complete() {
-        return;
-    }
+pub(super) fn check(judged: &Judged<'_>, out: &mut Vec<Diagnostic>) {
+    let Judged {
+        workspace,
+        path,
+        root,
+        chain,
+    } = *judged;
     let mut files = chain.files.clone();
     let places = workspace.dependents(path);
     files.extend(places.iter().filter(|p| p.as_path() != path).cloned());
