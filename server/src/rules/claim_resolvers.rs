@@ -46,21 +46,23 @@ const NEEDS_SETTING: &[(&str, bool, bool)] = &[
     ("self-asserted", true, true),
 ];
 
-/// The first claim resolver written in `value`, if any.
+/// The first claim resolver written in `value`, if any: for each `}`, the text from the last
+/// `{` before it. One pass, whatever the value holds.
 fn first_resolver(value: &str) -> Option<&str> {
-    let mut rest = value;
-    while let Some(start) = rest.find('{') {
-        let tail = &rest[start..];
-        let end = tail.find('}')?;
-        let candidate = &tail[..=end];
-        if RESOLVER_PREFIXES.iter().any(|p| {
-            candidate.len() > p.len() + 1
-                && candidate.is_char_boundary(p.len())
-                && candidate[..p.len()].eq_ignore_ascii_case(p)
-        }) {
-            return Some(candidate);
+    let mut from = 0;
+    while let Some(close) = value[from..].find('}') {
+        let end = from + close;
+        if let Some(open) = value[from..end].rfind('{') {
+            let candidate = &value[from + open..=end];
+            if RESOLVER_PREFIXES.iter().any(|p| {
+                candidate.len() > p.len() + 1
+                    && candidate.is_char_boundary(p.len())
+                    && candidate[..p.len()].eq_ignore_ascii_case(p)
+            }) {
+                return Some(candidate);
+            }
         }
-        rest = &tail[1..];
+        from = end + 1;
     }
     None
 }
@@ -217,5 +219,7 @@ mod tests {
         assert_eq!(first_resolver("{Claim:}"), None);
         assert_eq!(first_resolver("{Context:"), None);
         assert_eq!(first_resolver("{é{OIDC:Nonce}"), Some("{OIDC:Nonce}"));
+        assert_eq!(first_resolver("}{Culture:LCID}"), Some("{Culture:LCID}"));
+        assert_eq!(first_resolver(&"{".repeat(100_000)), None);
     }
 }

@@ -4,6 +4,7 @@
 //! answers with the token of its protocol. The schema allows all of it to differ; every
 //! relying party of the corpus follows the articles.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use syntax::view::ElementRef;
@@ -79,7 +80,7 @@ pub(super) fn check_issuer(workspace: &Workspace, path: &Path, out: &mut Vec<Dia
         return;
     }
     let key = id_key(&journey.text);
-    let mut orders_seen: Vec<u32> = Vec::new();
+    let mut orders_seen: HashSet<u32> = HashSet::new();
     for file_path in &chain.files {
         let Some(part) = workspace.file(file_path) else {
             continue;
