@@ -208,6 +208,9 @@ fn corpus_findings() {
             "samples/groups/policy/SignUpOrSignin_Groups.xml: rp-claim-not-produced",
             "samples/totp/policy/PasswordReset_TOTP.xml: rp-claim-not-produced",
             "samples/totp/policy/PasswordReset_TOTP.xml: rp-claim-not-produced",
+            // displayName comes only from a validation profile (read: README, "The rest of
+            // B2C's upload validation").
+            "samples/totp/policy/PasswordReset_TOTP.xml: validation-output-not-returned",
         ]
     );
 }

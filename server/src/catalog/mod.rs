@@ -18,6 +18,7 @@ use crate::diagnostic::DiagnosticCode;
 
 mod elements;
 mod resolvers;
+mod string_ids;
 mod technical_profiles;
 mod transformations;
 
@@ -425,6 +426,21 @@ pub fn claim_resolvers() -> &'static [ClaimResolver] {
 pub fn claim_resolver(text: &str) -> Option<&'static ClaimResolver> {
     let text = text.trim();
     resolvers::CLAIM_RESOLVERS.iter().find(|r| r.matches(text))
+}
+
+/// Where the pages list the localized-string id `id` of ElementType UxElement or ErrorMessage
+/// (case-insensitive); `None` when no page has it.
+pub fn string_id(id: &str) -> Option<(&'static str, &'static str)> {
+    let id = id.trim();
+    string_ids::STRING_IDS
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(id))
+        .copied()
+}
+
+/// Every UxElement and ErrorMessage StringId the pages have, with where each is listed.
+pub fn string_ids() -> &'static [(&'static str, &'static str)] {
+    string_ids::STRING_IDS
 }
 
 /// (DataType value, doc) — from the XSD enumeration.

@@ -754,14 +754,104 @@ codes! {
         example: "<DisplayControl Id=\"emailVerificationControl\" UserInterfaceControlType=\"VerificationControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"email\" Required=\"true\" />\n  </DisplayClaims>",
         fix: "Add the DisplayClaim and the actions the message names.",
     }
+    RelyingPartyIssuerMismatch {
+        name: "relying-party-issuer-mismatch",
+        severity: Warning,
+        summary: "a relying party whose journey sends its claims with the token issuer of the other protocol",
+        evidence: Evidence::Article("jwt-issuer-technical-profile.md and saml-issuer-technical-profile.md: each issuer emits the token returned to a relying party of its protocol; every relying party of the corpus pairs OpenIdConnect with a JWT issuer and SAML2 with a SAML issuer"),
+        explanation: "An OpenIdConnect relying party answers its application with a JWT, which the journey's SendClaims step issues through a JWT issuer profile; a SAML2 relying party answers with a SAML assertion from a SAML issuer profile (OutputTokenFormat SAML2). A journey shared between the two protocols sends one of them the wrong token.",
+        example: "<RelyingParty>\n  <DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />  <!-- ends with JwtIssuer -->\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"SAML2\" />",
+        fix: "Give the SAML2 relying party a journey whose SendClaims step names the SAML issuer (CpimIssuerTechnicalProfileReferenceId=\"Saml2AssertionIssuer\"), or the OpenIdConnect one a journey that ends with JwtIssuer.",
+    }
+    ValidationOutputNotReturned {
+        name: "validation-output-not-returned",
+        severity: Warning,
+        summary: "a required input claim or a relying-party output claim that only a validation profile outputs",
+        evidence: Evidence::Article("validation-technical-profile.md: the output claims of a validation technical profile are scoped to the self-asserted profile that invokes it; to use them in the next steps, add them to its output claims. Judged only where the missing value stops the journey (a required input claim, a claim the application expects): the starter pack prefills an optional input claim this way"),
+        explanation: "A self-asserted profile's validation profiles can output claims (login-NonInteractive returns the user's names), but those claims stay with the self-asserted profile unless it lists them as its own OutputClaims. A later step that requires such a claim, or a relying party that puts it in the token, gets nothing.",
+        example: "<TechnicalProfile Id=\"SelfAsserted-Email\">\n  <OutputClaims>\n    <OutputClaim ClaimTypeReferenceId=\"email\" />\n  </OutputClaims>\n  <ValidationTechnicalProfiles>\n    <ValidationTechnicalProfile ReferenceId=\"REST-Lookup\" />  <!-- outputs loyaltyId -->\n...\n<InputClaim ClaimTypeReferenceId=\"loyaltyId\" Required=\"true\" />  <!-- in a later step -->",
+        fix: "Add the claim to the OutputClaims of the self-asserted profile that runs the validation profile.",
+    }
+    OutputClaimNeverSet {
+        name: "output-claim-never-set",
+        severity: Warning,
+        summary: "a Required output claim of a self-asserted profile that nothing sets",
+        evidence: Evidence::RunTime("self-asserted-technical-profile.md, \"Output claims\": a self-asserted profile returns what the page collects (claims with a UserInputType), DefaultValues, and what its output claims transformations, validation profiles and display controls output; B2C accepts the upload, and the claim stays missing"),
+        explanation: "A self-asserted profile's Required output claim gets its value from the page (its ClaimType has a UserInputType), from a DefaultValue, from an input claim of the profile, or from an output claims transformation, validation profile or display control of the profile. One with none of these is never set, which shows only when a later step or the token looks for it. The profile is judged merged along its chain and includes, and the ClaimType along the chain and the policies built on it.",
+        example: "<ClaimType Id=\"loyaltyNumber\">\n  <DataType>string</DataType>\n</ClaimType>  <!-- no UserInputType -->\n...\n<OutputClaim ClaimTypeReferenceId=\"loyaltyNumber\" Required=\"true\" />",
+        fix: "Give the ClaimType a UserInputType, the output claim a DefaultValue, or output the claim from a validation profile or output claims transformation of the profile.",
+    }
+    ContentDefinitionWithoutDataUri {
+        name: "content-definition-without-data-uri",
+        severity: Warning,
+        summary: "a ContentDefinition that no part, along its chain or below it, gives a DataUri",
+        evidence: Evidence::Article("contentdefinitions.md: the DataUri is the page identifier, which picks the page a step shows; the schema leaves it optional so that a policy can amend a content definition of its base; no content definition of the corpus whose chain is complete lacks one"),
+        explanation: "A content definition names the page a step shows by its DataUri. A policy built on another may amend a content definition with only its localized resources, which is why the schema does not require it; but when no part of the content definition, along the chain or in the policies built on it, has a DataUri, there is no page.",
+        example: "<ContentDefinition Id=\"api.selfasserted.loyalty\">\n  <LoadUri>https://contoso.com/selfasserted.html</LoadUri>\n</ContentDefinition>",
+        fix: "Add the DataUri of the page, e.g. urn:com:microsoft:aad:b2c:elements:contract:selfasserted:2.1.7.",
+    }
+    QrCodeControlIncomplete {
+        name: "qr-code-control-incomplete",
+        severity: Warning,
+        summary: "a QrCodeControl without its QrCodeContent DisplayClaim",
+        evidence: Evidence::Article("display-control-time-based-one-time-password.md: the QrCodeControl renders the claim of its DisplayClaim with ControlClaimType QrCodeContent; the corpus's one QrCodeControl has it"),
+        explanation: "A QrCodeControl renders a URI (the TOTP enrollment link) as a QR code: the claim it renders is the DisplayClaim marked ControlClaimType=\"QrCodeContent\". Without it the control shows nothing. A control amended along the chain is judged with all its parts.",
+        example: "<DisplayControl Id=\"totpQrCodeControl\" UserInterfaceControlType=\"QrCodeControl\">\n  <DisplayClaims>\n    <DisplayClaim ClaimTypeReferenceId=\"qrCodeContent\" />",
+        fix: "Mark the DisplayClaim with ControlClaimType=\"QrCodeContent\" (and give the claim as an InputClaim).",
+    }
+    DisplayControlAction {
+        name: "display-control-action",
+        severity: Warning,
+        summary: "a display-control Action other than a VerificationControl's SendCode and VerifyCode",
+        evidence: Evidence::Article("display-control-verification.md, \"VerificationControl actions\": the actions are SendCode and VerifyCode; display-controls.md gives actions to no other type; all 64 actions of the corpus are these two"),
+        explanation: "A VerificationControl runs its SendCode action when the user asks for a code and its VerifyCode action when the user submits it. An action of another name, or an action of another control type, is never run.",
+        example: "<Action Id=\"SendOtp\">",
+        fix: "Name the action SendCode or VerifyCode, or remove it.",
+    }
     RelyingPartyIncomplete {
         name: "relying-party-incomplete",
         severity: Warning,
-        summary: "a RelyingParty without DefaultUserJourney, or whose profile speaks neither OpenIdConnect nor SAML2",
-        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
-        explanation: "The schema leaves both open, but a relying party runs its DefaultUserJourney and answers its application in OpenID Connect or SAML 2.0.",
+        summary: "a RelyingParty without DefaultUserJourney or SubjectNamingInfo, or whose profile speaks neither OpenIdConnect nor SAML2",
+        evidence: Evidence::Article("relyingparty.md: DefaultUserJourney 1:1, SubjectNamingInfo 1:1, and the technical profile's Protocol Name is OpenIdConnect or SAML2; all 341 relying parties of the corpus agree"),
+        explanation: "The schema leaves them open, but a relying party runs its DefaultUserJourney, answers its application in OpenID Connect or SAML 2.0, and names the token's subject with SubjectNamingInfo.",
         example: "<RelyingParty>\n  <TechnicalProfile Id=\"PolicyProfile\">\n    <Protocol Name=\"OAuth2\" />",
-        fix: "Add the DefaultUserJourney, or write OpenIdConnect (or SAML2).",
+        fix: "Add the DefaultUserJourney or the SubjectNamingInfo, or write OpenIdConnect (or SAML2).",
+    }
+    ClaimResolverNotEnabled {
+        name: "claim-resolver-not-enabled",
+        severity: Warning,
+        summary: "a claim resolver in a claim's DefaultValue of a profile that does not set IncludeClaimResolvingInClaimsHandling",
+        evidence: Evidence::RunTime("claim-resolver-overview.md, \"Using claim resolvers\": Azure AD, OAuth2, OpenID Connect, claims-transformation, REST (input claims), SAML identity-provider (output claims) and self-asserted profiles resolve claim resolvers only with IncludeClaimResolvingInClaimsHandling set to true; B2C accepts the upload and the claim keeps the text"),
+        explanation: "A claim resolver such as {Context:CorrelationId} or {OIDC:ClientId} in the DefaultValue of an input or output claim is replaced with its value only when the profile's metadata, merged along the chain and its includes, sets IncludeClaimResolvingInClaimsHandling to true. Otherwise the claim gets the braces as literal text, which shows only when the journey runs. Application Insights input claims and the relying party's output claims resolve without it, and are not judged; neither are types the article does not name.",
+        example: "<TechnicalProfile Id=\"REST-Audit\">\n  ...RestfulProvider...\n  <InputClaims>\n    <InputClaim ClaimTypeReferenceId=\"correlationId\" DefaultValue=\"{Context:CorrelationId}\" AlwaysUseDefaultValue=\"true\" />",
+        fix: "Add <Item Key=\"IncludeClaimResolvingInClaimsHandling\">true</Item> to the profile's Metadata (or to the profile of a policy built on this one that amends it).",
+    }
+    InvalidStringId {
+        name: "invalid-string-id",
+        severity: Warning,
+        summary: "a UxElement or ErrorMessage localized string whose StringId no page has",
+        evidence: Evidence::Article("localization-string-ids.md lists the StringIds of every page; B2C rejects an unknown one at upload (`The localized string with ElementType: UxElement and StringId: S has an invalid StringId`), but the list is the article's: 2291 UxElement and ErrorMessage strings of the corpus use only its ids and three more (intro, ver_success_screenreader_msg, ResourceOwnerFlowInvalidCredentials), which are accepted"),
+        explanation: "A LocalizedString with ElementType UxElement or ErrorMessage replaces one of the texts a page shows; its StringId must be one the pages have. A misspelt id is rejected at upload with a message that names no line.",
+        example: "<LocalizedString ElementType=\"UxElement\" StringId=\"button_contine\">Continue</LocalizedString>",
+        fix: "Use a StringId of localization-string-ids.md (the message suggests the nearest one), or a ClaimType / DisplayControl ElementType for texts of those elements.",
+    }
+    InputTypeDataType {
+        name: "input-type-data-type",
+        severity: Warning,
+        summary: "a ClaimType whose UserInputType does not collect its DataType",
+        evidence: Evidence::Article("claimsschema.md's UserInputType table, widened to every pair that working policies use (CheckboxMultiSelect and DropdownSingleSelect with boolean, TextBox with long and phoneNumber, Readonly with any type)"),
+        explanation: "A user input type shows a control that produces values of some types only: an EmailBox or Password a string, a DateTimeDropdown a date or dateTime, a choice a string (or a boolean). Other pairs cannot be collected on the page. The pairs the B2C team's unit tests and a live demo use are accepted although the article's table omits them.",
+        example: "<ClaimType Id=\"birthDate\">\n  <DataType>string</DataType>\n  <UserInputType>DateTimeDropdown</UserInputType>",
+        fix: "Change the DataType to one the control produces, or choose another UserInputType.",
+    }
+    ChoiceWithoutOptions {
+        name: "choice-without-options",
+        severity: Warning,
+        summary: "a RadioSingleSelect, DropdownSingleSelect or CheckboxMultiSelect string claim with no options",
+        evidence: Evidence::Article("claimsschema.md: Enumeration defines the options of a CheckboxMultiSelect, DropdownSingleSelect or RadioSingleSelect; localization.md: a LocalizedCollection may supply them instead (a unit test does)"),
+        explanation: "A choice control shows the options of the claim's Restriction/Enumeration, or of a LocalizedCollection for the claim. A string claim with neither, anywhere in its chain or in the policies built on it, shows an empty control. A boolean CheckboxMultiSelect is one check box and needs none.",
+        example: "<ClaimType Id=\"city\">\n  <DataType>string</DataType>\n  <UserInputType>DropdownSingleSelect</UserInputType>\n</ClaimType>",
+        fix: "Add <Restriction> with <Enumeration Text=\"...\" Value=\"...\" /> items, or a LocalizedCollection with TargetCollection=\"Restriction\" for the claim.",
     }
     StepOrderDuplicate {
         name: "step-order-duplicate",

@@ -305,6 +305,27 @@ fn check_steps<'a>(
         for exchange in &step_flow.exchanges {
             let profile = &exchange.profile;
             for taken in &profile.takes {
+                // Only where the missing value stops the journey: an optional input claim (the
+                // starter pack prefills ProfileEdit's userPrincipalName from login-NonInteractive
+                // this way) cannot be shown to misbehave.
+                if taken.required
+                    && taken.default_value.is_none()
+                    && taken.path.as_ref() == ctx.path
+                    && !profile.adds.iter().any(|a| a.claim.key == taken.key)
+                {
+                    if let Some(d) = validation_output_only(
+                        ctx,
+                        &bag,
+                        &taken.claim,
+                        taken.key,
+                        taken.range,
+                        "this step",
+                    ) {
+                        if seen.insert((taken.range, taken.key)) {
+                            out.push(d);
+                        }
+                    }
+                }
                 if !taken.required || taken.default_value.is_some() {
                     continue;
                 }
@@ -365,6 +386,38 @@ fn check_steps<'a>(
     }
 }
 
+/// A claim that only validation profiles of earlier self-asserted steps put in the bag: their
+/// output claims stay with the self-asserted profile that runs them unless it lists them as its
+/// own output claims (validation-technical-profile.md), so whoever reads it later reads nothing.
+fn validation_output_only(
+    ctx: &Context,
+    bag: &BagRef<'_>,
+    claim: &str,
+    key: ClaimKey,
+    range: TextRange,
+    reader: &str,
+) -> Option<Diagnostic> {
+    let mut producers = bag.producers(key).peekable();
+    let first = producers.peek().copied()?;
+    if !producers.all(|p| matches!(p.via, Via::ValidationProfile(_))) {
+        return None;
+    }
+    let Via::ValidationProfile(validation) = first.via else {
+        return None;
+    };
+    Some(Diagnostic::new(
+        range,
+        DiagnosticCode::ValidationOutputNotReturned,
+        format!(
+            "\"{claim}\" reaches {reader} only as an output claim of validation profile \"{}\" ({}); a validation profile's output claims stay with the self-asserted profile that runs it, \
+             so {reader} gets nothing. Add <OutputClaim ClaimTypeReferenceId=\"{claim}\" /> to the OutputClaims of \"{}\"",
+            ctx.text(validation),
+            first.describe(ctx),
+            ctx.text(first.profile)
+        ),
+    ))
+}
+
 fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(rp) = ctx.relying_party() else {
         return;
@@ -381,10 +434,20 @@ fn relying_party(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let Some(profile) = rp.profile() else { return };
     for claim in &profile.output_claims {
-        if claim.default_value.is_some()
-            || flow.end().contains(ctx, &claim.claim)
-            || !ctx.defines_claim(&claim.claim)
-        {
+        if claim.default_value.is_some() || !ctx.defines_claim(&claim.claim) {
+            continue;
+        }
+        let end = flow.end();
+        let key = ctx.claim_key(&claim.claim);
+        if end.contains_key(key) {
+            out.extend(validation_output_only(
+                ctx,
+                &end,
+                &claim.claim,
+                key,
+                claim.range,
+                "the application",
+            ));
             continue;
         }
         let mut d = Diagnostic::new(claim.range, DiagnosticCode::RpClaimNotProduced,

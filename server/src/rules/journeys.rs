@@ -10,6 +10,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode};
 use crate::ide::profile_type;
 use crate::index::Workspace;
 
+use super::send_claims_issuer;
+
 /// The technical-profile types that issue what a SendClaims step sends: tokens, the UserInfo
 /// response and the OAuth2 error response.
 const ISSUERS: &[&str] = &[
@@ -26,11 +28,7 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     if workspace.chain(path).is_complete() {
         for journey in &file.summary.journeys {
             for step in &journey.steps {
-                let is_send_claims = step
-                    .step_type
-                    .as_ref()
-                    .is_some_and(|t| t.text.trim() == "SendClaims");
-                let Some(issuer) = step.cpim_issuer.as_ref().filter(|_| is_send_claims) else {
+                let Some(issuer) = send_claims_issuer(step) else {
                     continue;
                 };
                 let id = issuer.text.trim();

@@ -16,9 +16,11 @@
 //! - a ContentDefinition's DataUri names a page B2C has (`The element specified by id
 //!   'urn:...' cannot be found in the element factory cache.`).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use syntax::view::ElementRef;
+use syntax::TextSize;
 
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Severity};
@@ -32,12 +34,13 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
         return;
     };
     let chain_complete = workspace.chain(path).is_complete();
+    let children = profile_children(ElementRef::root(&file.parse));
     for tp in &file.summary.technical_profiles {
         empty_metadata(tp, out);
         if tp.in_relying_party || !chain_complete {
             continue;
         }
-        new_profile_elements(workspace, path, tp, out);
+        new_profile_elements(workspace, path, tp, &children, out);
     }
     if let Some(root) = ElementRef::root(&file.parse) {
         claims_provider_display_names(root, out);
@@ -48,30 +51,42 @@ pub(super) fn check(workspace: &Workspace, path: &Path, out: &mut Vec<Diagnostic
     }
 }
 
-/// Whether the TechnicalProfile element whose Id is at `id_range` has a child `name` (an
-/// element without its attributes still counts: what it lacks is reported by the schema check).
-fn has_child(root: Option<ElementRef<'_>>, id_range: syntax::TextRange, name: &str) -> bool {
-    let Some(root) = root else { return true };
+/// For each TechnicalProfile element of the file, by the start of its Id value: whether it has
+/// a DisplayName and a Protocol child (an element without its attributes still counts: what it
+/// lacks is reported by the schema check). One pass, so a file of many profiles costs linear
+/// time.
+fn profile_children(root: Option<ElementRef<'_>>) -> HashMap<TextSize, (bool, bool)> {
+    let Some(root) = root else {
+        return HashMap::new();
+    };
     root.children_named("ClaimsProviders")
         .flat_map(|c| c.children_named("ClaimsProvider"))
         .flat_map(|c| c.children_named("TechnicalProfiles"))
         .flat_map(|t| t.children_named("TechnicalProfile"))
-        .find(|tp| tp.range().contains_range(id_range))
-        .is_none_or(|tp| tp.child(name).is_some())
+        .filter_map(|tp| {
+            let (_, id_range) = tp.attribute_value_with_range("Id")?;
+            Some((
+                id_range.start(),
+                (
+                    tp.child("DisplayName").is_some(),
+                    tp.child("Protocol").is_some(),
+                ),
+            ))
+        })
+        .collect()
 }
 
 fn new_profile_elements(
     workspace: &Workspace,
     path: &Path,
     tp: &TechnicalProfileSummary,
+    children: &HashMap<TextSize, (bool, bool)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(file) = workspace.file(path) else {
-        return;
-    };
-    let root = ElementRef::root(&file.parse);
-    let display_name = has_child(root, tp.id_range, "DisplayName");
-    let protocol = has_child(root, tp.id_range, "Protocol");
+    let (display_name, protocol) = children
+        .get(&tp.id_range.start())
+        .copied()
+        .unwrap_or((true, true));
     if display_name && protocol {
         return;
     }
