@@ -432,12 +432,25 @@ fn journeys_request_draws_a_journey_in_mermaid_with_each_step_located() {
     let nodes: Vec<&str> = steps.iter().filter_map(|s| s["node"].as_str()).collect();
     assert_eq!(
         nodes,
-        ["p0s0", "p0s1", "p0s2", "p0s3", "p0s4", "p0s4j0_s0", "p0s4j0_s1", "p0s5"]
+        [
+            "p0s0",
+            "p0s1",
+            "p0s2",
+            "p0s3",
+            "p0s4",
+            "p0s4j0_s0",
+            "p0s4j0_s1",
+            "p0s5"
+        ]
     );
     assert_eq!(steps[4]["location"]["uri"], json!(uri(&ext)));
     assert_eq!(
         steps[4]["location"]["range"]["start"],
-        position_of(&ext_text, r#"Order="5" Type="InvokeSubJourney""#, r#"Order=""#.len())
+        position_of(
+            &ext_text,
+            r#"Order="5" Type="InvokeSubJourney""#,
+            r#"Order=""#.len()
+        )
     );
 
     // Another journey of the chain, asked by id from the base file, which has no relying

@@ -216,8 +216,11 @@ fn view(workspace: &Workspace, path: &Path, journey: Option<&str>) -> Option<Vie
         .flat_map(|rp| rp.input_claims().map(str::to_owned))
         .collect();
     let Some(effective) = ctx.journey(SymbolKind::UserJourney, &journey_id) else {
-        // An explicitly asked journey that the chain does not define has no view.
-        journey?;
+        // A journey asked for by id that the chain does not define has no view; the relying
+        // party's own undefined journey is shown as such.
+        if journey.is_some() {
+            return None;
+        }
         return Some(View {
             policy_id,
             journey_id,

@@ -202,9 +202,10 @@ impl Backend {
             if params.format.as_deref() != Some("mermaid") {
                 return Some(crate::journeys::journeys_json(&state.workspace, &path));
             }
-            let display = path
-                .file_name()
-                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let display = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let Some(diagram) = crate::journeys::diagram(
                 &state.workspace,
                 &path,
