@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import { LanguageClient, Location, RequestType } from "vscode-languageclient/node";
+import { Debouncer } from "./debounce";
 import { JourneyTarget, nextTarget } from "./journeyTarget";
 
 export interface JourneysParams {
@@ -41,7 +42,7 @@ export class JourneyView implements vscode.Disposable {
   private ready = false;
   /** The latest drawing, sent when the page is ready. */
   private latest: JourneyDiagram | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refresher = new Debouncer(() => void this.refresh());
   private generation = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -140,13 +141,7 @@ export class JourneyView implements vscode.Disposable {
   }
 
   private schedule(delay: number): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.refresh();
-    }, delay);
+    this.refresher.schedule(delay);
   }
 
   private async refresh(): Promise<void> {
@@ -253,9 +248,7 @@ export class JourneyView implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
+    this.refresher.dispose();
     this.panel?.dispose();
     for (const d of this.disposables) {
       d.dispose();

@@ -246,24 +246,29 @@ local function get_clients(bufnr)
   return found
 end
 
---- Asks the server for the inheritance chain of the policy in `bufnr` and calls
---- callback(chain) with a list of { policyId = ..., uri = ... | vim.NIL }, or
---- callback(nil) when the buffer is not a policy or no server is attached.
-function M.policy_chain(bufnr, callback)
+--- Sends a b2c-lsp request about `bufnr` (0: the current buffer) with `extra` added to its
+--- textDocument params; calls callback(result) with a table result, else callback(nil) (no
+--- server attached, an error, or a null answer).
+local function buffer_request(bufnr, method, extra, callback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = get_clients(bufnr)[1]
   if not client then
     callback(nil)
     return
   end
-  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
-  client_request(client, "b2c-lsp/policyChain", params, function(err, result)
-    if err or type(result) ~= "table" or type(result.chain) ~= "table" then
-      callback(nil)
-      return
-    end
-    callback(result.chain)
+  local params = vim.tbl_extend("force", { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, extra or {})
+  client_request(client, method, params, function(err, result)
+    callback((not err and type(result) == "table") and result or nil)
   end, bufnr)
+end
+
+--- Asks the server for the inheritance chain of the policy in `bufnr` and calls
+--- callback(chain) with a list of { policyId = ..., uri = ... | vim.NIL }, or
+--- callback(nil) when the buffer is not a policy or no server is attached.
+function M.policy_chain(bufnr, callback)
+  buffer_request(bufnr, "b2c-lsp/policyChain", nil, function(result)
+    callback(result and type(result.chain) == "table" and result.chain or nil)
+  end)
 end
 
 --- Asks the server for the journey of the relying party in `bufnr` and calls
@@ -271,27 +276,13 @@ end
 --- the JSON view of `b2c-lsp journeys --format json`. callback(nil) when there is no journey
 --- to show or no server is attached.
 function M.journey(bufnr, format, callback)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local client = get_clients(bufnr)[1]
-  if not client then
-    callback(nil)
-    return
-  end
-  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
-  if format == "mermaid" then
-    params.format = "mermaid"
-  end
-  client_request(client, "b2c-lsp/journeys", params, function(err, result)
-    if err or type(result) ~= "table" then
-      callback(nil)
-      return
-    end
-    if format ~= "mermaid" and (result.relyingParty == nil or result.relyingParty == vim.NIL) then
-      callback(nil)
-      return
+  local extra = format == "mermaid" and { format = "mermaid" } or nil
+  buffer_request(bufnr, "b2c-lsp/journeys", extra, function(result)
+    if result and format ~= "mermaid" and (result.relyingParty == nil or result.relyingParty == vim.NIL) then
+      result = nil
     end
     callback(result)
-  end, bufnr)
+  end)
 end
 
 local function is_null(value)
