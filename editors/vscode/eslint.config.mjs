@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["out/**", "node_modules/**", "server/**", "*.vsix"] },
+  { ignores: ["out/**", "node_modules/**", "server/**", "media/vendor/**", "*.vsix"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,6 +22,19 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-require-imports": "off",
+    },
+  },
+  {
+    // The journey panel's page script, run in the webview next to the bundled Mermaid.
+    files: ["media/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: {
+        acquireVsCodeApi: "readonly",
+        mermaid: "readonly",
+        document: "readonly",
+        window: "readonly",
+      },
     },
   },
 );

@@ -91,6 +91,7 @@ pub fn analysis_target(data: &[u8]) {
         let _ = diagnostics::file_diagnostics(&workspace, file);
         let _ = navigation::outline(&workspace, file);
         let _ = journeys::journeys_json(&workspace, file);
+        let _ = journeys::diagram(&workspace, file, "fuzz", None);
     }
     for &offset in &offsets {
         requests(&workspace, &path, offset);

@@ -388,3 +388,101 @@ fn base_paths_setting_completes_the_chain() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(session.shutdown(), Some(0));
 }
+
+/// The examples' files, as written in the repository.
+fn example(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+#[test]
+fn journeys_request_draws_a_journey_in_mermaid_with_each_step_located() {
+    let scratch = Scratch::new("journey-diagram");
+    let mut texts = Vec::new();
+    for name in [
+        "TrustFrameworkBase.xml",
+        "TrustFrameworkExtensions.xml",
+        "SignUpOrSignIn.xml",
+    ] {
+        let text = example(name);
+        texts.push((scratch.write(name, &text), text));
+    }
+    let (rp, rp_text) = texts[2].clone();
+    let (ext, ext_text) = texts[1].clone();
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({}));
+    session.open(&rp, &rp_text);
+
+    // The relying party's own journey: drawn, its six steps and the sub-journey's two placed
+    // where the extensions file writes them.
+    let drawn = session.request(
+        "b2c-lsp/journeys",
+        json!({"textDocument": {"uri": uri(&rp)}, "format": "mermaid"}),
+    );
+    assert_eq!(drawn["journeyId"], "SignUpOrSignInWithConsent");
+    let mermaid = drawn["mermaid"].as_str().expect("mermaid text");
+    assert!(mermaid.starts_with("flowchart TD\n"), "{mermaid}");
+    assert!(
+        mermaid.contains(r#"p0s0["1 CombinedSignInAndSignUp"]"#),
+        "{mermaid}"
+    );
+    let steps = drawn["steps"].as_array().expect("steps");
+    let nodes: Vec<&str> = steps.iter().filter_map(|s| s["node"].as_str()).collect();
+    assert_eq!(
+        nodes,
+        [
+            "p0s0",
+            "p0s1",
+            "p0s2",
+            "p0s3",
+            "p0s4",
+            "p0s4j0_s0",
+            "p0s4j0_s1",
+            "p0s5"
+        ]
+    );
+    assert_eq!(steps[4]["location"]["uri"], json!(uri(&ext)));
+    assert_eq!(
+        steps[4]["location"]["range"]["start"],
+        position_of(
+            &ext_text,
+            r#"Order="5" Type="InvokeSubJourney""#,
+            r#"Order=""#.len()
+        )
+    );
+
+    // Another journey of the chain, asked by id from the base file, which has no relying
+    // party: drawn from the base, with no claims from a relying party.
+    let (base, _) = &texts[0];
+    let other = session.request(
+        "b2c-lsp/journeys",
+        json!({"textDocument": {"uri": uri(base)}, "format": "mermaid", "journey": "ProfileEdit"}),
+    );
+    assert_eq!(other["journeyId"], "ProfileEdit");
+    assert_eq!(other["steps"].as_array().map(Vec::len), Some(5));
+    assert!(!other["mermaid"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("from the relying party"));
+
+    // A journey the chain does not define, and a file without a relying party and no journey
+    // asked: nothing to draw.
+    for params in [
+        json!({"textDocument": {"uri": uri(base)}, "format": "mermaid", "journey": "NoSuchJourney"}),
+        json!({"textDocument": {"uri": uri(base)}, "format": "mermaid"}),
+    ] {
+        assert_eq!(session.request("b2c-lsp/journeys", params), Value::Null);
+    }
+    // Without a format, the JSON view as before.
+    let json_view = session.request(
+        "b2c-lsp/journeys",
+        json!({"textDocument": {"uri": uri(&rp)}}),
+    );
+    assert_eq!(
+        json_view["relyingParty"]["defaultUserJourney"],
+        "SignUpOrSignInWithConsent"
+    );
+    assert_eq!(session.shutdown(), Some(0));
+}

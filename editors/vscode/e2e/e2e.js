@@ -5,6 +5,8 @@
 //   B2C_E2E_PROFILE      a fresh Chromium user-data-dir
 //   B2C_E2E_CHROMIUM     Chromium executable (default /usr/bin/chromium)
 //   B2C_E2E_SCREENSHOTS  where the screenshots go
+//   B2C_E2E_EXTENSIONS   code-server's extensions folder
+//   B2C_E2E_BUNDLED      "1" when the installed .vsix must run its own bundled server
 // Checks what a user sees: the diagnostic on the undefined claim in the Problems panel,
 // hover on a ClaimTypeReferenceId, go to definition into the base file, and completion of
 // metadata keys, B2C: Build policies on a folder with appsettings.json, a quick fix chosen from
@@ -15,6 +17,7 @@
 
 const path = require("path");
 const fs = require("fs");
+const { execFileSync } = require("child_process");
 const { chromium } = require("playwright-core");
 
 const url = process.env.B2C_E2E_URL;
@@ -407,6 +410,80 @@ async function main() {
       await command("Fold All");
       await editor.locator(".margin-view-overlays .codicon-folding-collapsed").first().waitFor({ state: "attached" });
       await command("Unfold All");
+    }
+
+    // 6. The server that answers is the one inside the .vsix (B2C_E2E_BUNDLED: no serverPath
+    // setting, no b2c-lsp on PATH), and the diagnostics of step 1 came from it.
+    if (process.env.B2C_E2E_BUNDLED === "1") {
+      step = "see the bundled server running";
+      const extensions = process.env.B2C_E2E_EXTENSIONS;
+      const running = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes(`${extensions}/`) && /\/server\/[a-z0-9]+-[a-z0-9]+\/b2c-lsp serve/.test(line));
+      if (running.length === 0) {
+        throw new Error("no b2c-lsp from the extension's server/<platform>/ folder is running");
+      }
+      say("bundled server: " + running[0].trim().slice(extensions.length + 1));
+    }
+
+    {
+      // 7. B2C: Show journey draws the relying party's journey with the bundled Mermaid,
+      // redraws it when the policy changes, and a click on a step opens its definition.
+      step = "show the journey of examples/SignUpOrSignIn.xml";
+      // From the explorer: examples/SignUpOrSignIn.xml is the one at the second level (the
+      // one under broken/ is at the third).
+      await page
+        .locator('.explorer-folders-view .monaco-list-row[aria-level="2"]', { hasText: "SignUpOrSignIn.xml" })
+        .first()
+        .click();
+      await activeTab("SignUpOrSignIn.xml");
+      await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click();
+      await command("B2C: Show journey");
+      // code-server puts a webview in an iframe holding the page's own iframe.
+      const journey = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+      const stepNodes = journey.locator("#diagram svg g.node.b2c-step");
+      // Waits up to 20 s for the drawing to show `count` step nodes.
+      const expectSteps = async (count) => {
+        for (let tries = 0; ; tries++) {
+          const seen = await stepNodes.count();
+          if (seen === count) {
+            return;
+          }
+          if (tries > 200) {
+            throw new Error(`the diagram shows ${seen} step nodes, expected ${count}`);
+          }
+          await page.waitForTimeout(100);
+        }
+      };
+      await journey.locator("#diagram svg").waitFor();
+      await expectSteps(8);
+      const labels = (await stepNodes.allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+      say("journey: " + labels.join(" | "));
+      // Room for the drawing in the screenshot: the bottom panel hidden (a later step that
+      // needs it opens it by its own command).
+      if (await page.locator(".part.panel").first().isVisible()) {
+        await command("View: Toggle Panel Visibility");
+        await page.locator(".part.panel").first().waitFor({ state: "hidden" });
+      }
+      await command("Notifications: Clear All Notifications");
+      await shot("journey.png");
+
+      step = "see the journey redrawn after an edit of the relying party";
+      // Line 22: <DefaultUserJourney ReferenceId="SignUpOrSignInWithConsent" />; the base's
+      // SignUpOrSignIn journey has four steps.
+      await goTo(22, 38);
+      await page.keyboard.press("Control+Shift+ArrowRight");
+      await page.keyboard.type("SignUpOrSignIn");
+      await expectSteps(4);
+      await page.keyboard.press("Control+Z");
+      await expectSteps(8);
+      say("journey redrawn: 4 steps after the edit, 8 after undo");
+
+      step = "open a step's definition from the diagram";
+      await journey.locator('#diagram g.b2c-step[data-step="p0s4"]').click();
+      await activeTab("TrustFrameworkExtensions.xml");
+      await cursorAt(273);
+      say("journey click: TrustFrameworkExtensions.xml line 273");
     }
 
     say("VSCODE E2E OK");

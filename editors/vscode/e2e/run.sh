@@ -7,7 +7,9 @@
 #
 # It uses target/debug/b2c-lsp (built with `cargo build -p b2c-lsp` when missing), builds the
 # .vsix, installs it into a fresh code-server profile, opens a copy of examples/ and checks
-# what a user sees (see e2e.js). Screenshots go to editors/vscode/e2e/screenshots/ (or to
+# what a user sees (see e2e.js). With B2C_E2E_VSIX=path/to/b2c-lsp-linux-x64-*.vsix it
+# installs that package instead, which must carry its own server: no b2cLsp.serverPath is
+# set and no b2c-lsp is left on code-server's PATH, as on a machine with nothing else set up. Screenshots go to editors/vscode/e2e/screenshots/ (or to
 # B2C_E2E_SCREENSHOTS); B2C_E2E_KEEP=1 keeps the scratch workspace and code-server's log.
 #
 # code-server and playwright-core are installed once into a cache outside the checkout:
@@ -108,20 +110,38 @@ fi
 code_server=$cache/code-server-$cs_version/node_modules/.bin/code-server
 export NODE_PATH=$cache/playwright-core-$pw_version/node_modules
 
-server=${B2C_LSP_BIN:-$root/target/debug/b2c-lsp}
-if [ ! -x "$server" ]; then
-  log "building $server"
-  (cd "$root" && cargo build -p b2c-lsp)
-fi
+if [ -n "${B2C_E2E_VSIX:-}" ]; then
+  # The package as a user gets it: its bundled server and nothing else.
+  vsix=$(cd "$(dirname "$B2C_E2E_VSIX")" && pwd)/$(basename "$B2C_E2E_VSIX")
+  [ -f "$vsix" ] || { log "$B2C_E2E_VSIX not found"; exit 1; }
+  server=
+  clean_path=
+  IFS=: read -r -a path_dirs <<<"$PATH"
+  for dir in "${path_dirs[@]}"; do
+    [ -n "$dir" ] && [ -e "$dir/b2c-lsp" ] && continue
+    clean_path=${clean_path:+$clean_path:}$dir
+  done
+  export PATH=$clean_path
+  if command -v b2c-lsp >/dev/null; then
+    log "b2c-lsp is still on PATH: $(command -v b2c-lsp)"
+    exit 1
+  fi
+else
+  server=${B2C_LSP_BIN:-$root/target/debug/b2c-lsp}
+  if [ ! -x "$server" ]; then
+    log "building $server"
+    (cd "$root" && cargo build -p b2c-lsp)
+  fi
 
-log "building the .vsix"
-(
-  cd "$ext"
-  [ -d node_modules ] || npm ci --no-audit --no-fund
-  rm -f b2c-lsp-*.vsix
-  npm run package
-) >&2
-vsix=$(ls "$ext"/b2c-lsp-*.vsix | head -n 1)
+  log "building the .vsix"
+  (
+    cd "$ext"
+    [ -d node_modules ] || npm ci --no-audit --no-fund
+    rm -f b2c-lsp-*.vsix
+    npm run package
+  ) >&2
+  vsix=$(ls "$ext"/b2c-lsp-*.vsix | head -n 1)
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/b2c-lsp-vscode-e2e.XXXXXX")
 cs_pid=
@@ -142,9 +162,13 @@ mkdir -p "$work/user/User" "$work/extensions" "$work/workspace"
 cp -R "$root/examples" "$work/workspace/examples"
 # A policy folder with appsettings.json (three environments, one lacking values) to build.
 cp -R "$root/server/test_data/build/input" "$work/workspace/build-demo"
+server_setting=
+if [ -n "$server" ]; then
+  server_setting="\"b2cLsp.serverPath\": \"$server\","
+fi
 cat >"$work/user/User/settings.json" <<EOF
 {
-  "b2cLsp.serverPath": "$server",
+  $server_setting
   "security.workspace.trust.enabled": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -166,6 +190,14 @@ EOF
 cs_args=(--user-data-dir "$work/user" --extensions-dir "$work/extensions")
 log "installing $(basename "$vsix")"
 "$code_server" "${cs_args[@]}" --install-extension "$vsix" >&2
+if [ -z "$server" ]; then
+  bundled=$(find "$work/extensions" -path '*/server/*' -name b2c-lsp -type f | head -n 1)
+  if [ -z "$bundled" ] || [ ! -x "$bundled" ]; then
+    log "the installed extension carries no executable server/<platform>/b2c-lsp"
+    exit 1
+  fi
+  log "bundled server: ${bundled#"$work/extensions/"}"
+fi
 
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 log "starting code-server on 127.0.0.1:$port"
@@ -194,6 +226,8 @@ B2C_E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" \
   B2C_E2E_PROFILE="$work/chromium" \
   B2C_E2E_CHROMIUM="$chromium" \
   B2C_E2E_SCREENSHOTS="$shots" \
+  B2C_E2E_EXTENSIONS="$work/extensions" \
+  B2C_E2E_BUNDLED="$([ -z "$server" ] && echo 1)" \
   node "$here/e2e.js"
 status=$?
 set -e

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
+import { settingProblems } from "./settingsCheck";
 
 export const SECTION = "b2cLsp";
 
@@ -47,7 +48,7 @@ export function readServerSettings(): ServerSettings {
   return { basePaths, trace: { server: readTrace(config) } };
 }
 
-function isExecutableFile(file: string): boolean {
+export function isExecutableFile(file: string): boolean {
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) {
@@ -60,6 +61,23 @@ function isExecutableFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+export function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Each setting whose value cannot work, in words (see settingsCheck.ts). */
+export function checkSettings(): string[] {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return settingProblems(
+    { serverPath: config.get("serverPath"), basePaths: config.get("basePaths"), trace: config.get("trace.server") },
+    { expand: expandPath, isFolder, isExecutable: isExecutableFile },
+  );
 }
 
 /** Looks `name` up on PATH the way a shell would; undefined when it is not there. */
@@ -87,10 +105,15 @@ export interface ResolvedServer {
   source: "setting" | "bundled" | "path";
 }
 
+/** The folder of the .vsix's bundled server for this machine, as `vsce package --target` names it. */
+export function bundledTarget(platform: string = process.platform, arch: string = process.arch): string {
+  return `${platform}-${arch}`;
+}
+
 /**
- * Finds the server executable, in this order: the b2cLsp.serverPath setting,
- * the binary bundled in the extension (server/b2c-lsp), `b2c-lsp` on PATH.
- * Throws with a user-facing message when none is usable.
+ * Finds the server executable, in this order: the b2cLsp.serverPath setting, the binary
+ * bundled in a platform-specific .vsix (server/<platform>-<arch>/b2c-lsp), one bundled by hand
+ * (server/b2c-lsp), `b2c-lsp` on PATH. Throws with a user-facing message when none is usable.
  */
 export function resolveServer(extensionPath: string): ResolvedServer {
   const exe = process.platform === "win32" ? "b2c-lsp.exe" : "b2c-lsp";
@@ -102,15 +125,21 @@ export function resolveServer(extensionPath: string): ResolvedServer {
     }
     return { command, source: "setting" };
   }
-  const bundled = path.join(extensionPath, "server", exe);
-  if (isExecutableFile(bundled)) {
-    return { command: bundled, source: "bundled" };
+  for (const bundled of [
+    path.join(extensionPath, "server", bundledTarget(), exe),
+    path.join(extensionPath, "server", exe),
+  ]) {
+    if (isExecutableFile(bundled)) {
+      return { command: bundled, source: "bundled" };
+    }
   }
   const onPath = findOnPath("b2c-lsp");
   if (onPath) {
     return { command: onPath, source: "path" };
   }
   throw new Error(
-    "Could not find the b2c-lsp language server: set b2cLsp.serverPath, or put b2c-lsp on your PATH (cargo install --locked --path server).",
+    `Could not find the b2c-lsp language server: this extension package has none for ${bundledTarget()}. ` +
+      "Install the package for your platform, set b2cLsp.serverPath, or put b2c-lsp on your PATH " +
+      "(a release archive, or cargo install --locked --path server).",
   );
 }

@@ -6,8 +6,9 @@ import {
   LanguageClientOptions,
   ServerOptions,
 } from "vscode-languageclient/node";
-import { readServerSettings, resolveServer, SECTION } from "./config";
+import { checkSettings, readServerSettings, resolveServer, SECTION } from "./config";
 import { buildPolicies } from "./build";
+import { JourneyView } from "./journeyView";
 import { PolicyChainStatus, showPolicyChain } from "./policyChain";
 import { showReferences } from "./references";
 
@@ -17,6 +18,7 @@ const CLIENT_NAME = "B2C Policy Language Server";
 let client: LanguageClient | undefined;
 let outputChannel: vscode.OutputChannel;
 let status: PolicyChainStatus;
+let journeyView: JourneyView;
 let extensionPath: string;
 
 function createClient(): LanguageClient {
@@ -66,12 +68,14 @@ async function startClient(): Promise<void> {
     return;
   }
   status.setClient(client);
+  void vscode.commands.executeCommand("setContext", "b2cLsp.serverRunning", true);
 }
 
 async function stopClient(): Promise<void> {
   const running = client;
   client = undefined;
   status.setClient(undefined);
+  void vscode.commands.executeCommand("setContext", "b2cLsp.serverRunning", false);
   if (running) {
     try {
       await running.stop();
@@ -97,6 +101,24 @@ async function reportStartFailure(err: unknown): Promise<void> {
   }
 }
 
+/** Says which settings cannot work, once per change, with a way to the settings. */
+function reportSettings(): void {
+  const problems = checkSettings();
+  if (problems.length === 0) {
+    return;
+  }
+  for (const problem of problems) {
+    outputChannel.appendLine(`Settings: ${problem}`);
+  }
+  const more = problems.length > 1 ? ` (${problems.length - 1} more in the output channel)` : "";
+  const openSettings = "Open Settings";
+  void vscode.window.showWarningMessage(`B2C: ${problems[0]}${more}`, openSettings).then((choice) => {
+    if (choice === openSettings) {
+      void vscode.commands.executeCommand("workbench.action.openSettings", SECTION);
+    }
+  });
+}
+
 function sendSettings(): void {
   if (!client?.isRunning()) {
     return;
@@ -111,9 +133,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   extensionPath = context.extensionPath;
   outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   status = new PolicyChainStatus();
+  journeyView = new JourneyView(context.extensionUri, () => client, outputChannel);
   context.subscriptions.push(
     outputChannel,
     status,
+    journeyView,
+    // Also the command of the server's "show journey" code lens: (journey id, file uri).
+    vscode.commands.registerCommand("b2cLsp.showJourney", (journeyId?: unknown, fileUri?: unknown) =>
+      journeyView.show(journeyId, fileUri),
+    ),
     vscode.commands.registerCommand("b2cLsp.restartServer", restartClient),
     vscode.commands.registerCommand("b2cLsp.showPolicyChain", () => showPolicyChain(status)),
     // Run by the server's reference-count code lenses.
@@ -123,6 +151,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       buildPolicies(extensionPath, outputChannel, true),
     ),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) {
+        reportSettings();
+      }
       if (e.affectsConfiguration(`${SECTION}.serverPath`)) {
         void restartClient();
       } else if (e.affectsConfiguration(SECTION)) {
@@ -130,6 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  reportSettings();
   await startClient();
 }
 

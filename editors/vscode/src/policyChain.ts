@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { LanguageClient, RequestType } from "vscode-languageclient/node";
 import { ChainEntry, chainLabel } from "./chainLabel";
+import { Debouncer } from "./debounce";
 
 export type { ChainEntry };
 
@@ -36,7 +37,7 @@ export class PolicyChainStatus implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private chain: ChainEntry[] | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refresher = new Debouncer(() => void this.refresh());
   private generation = 0;
 
   constructor() {
@@ -68,13 +69,7 @@ export class PolicyChainStatus implements vscode.Disposable {
   }
 
   private schedule(delay: number): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.refresh();
-    }, delay);
+    this.refresher.schedule(delay);
   }
 
   private hide(): void {
@@ -118,9 +113,7 @@ export class PolicyChainStatus implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
+    this.refresher.dispose();
     for (const d of this.disposables) {
       d.dispose();
     }

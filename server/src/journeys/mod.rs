@@ -21,4 +21,4 @@ pub use model::{
     Claim, ClaimAdded, ClaimKey, ClaimTaken, Context, EffectiveJourney, EffectiveStep, JourneyPart,
     ProfileClaims, ProfileSource, RelyingParty, Sym, Via,
 };
-pub use render::{journeys_json, render, Format};
+pub use render::{diagram, journeys_json, render, DiagramStep, Format, JourneyDiagram};

@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
+use syntax::TextRange;
 
 use crate::index::summary::Precondition;
 use crate::index::{SymbolKind, Workspace};
 
-use super::flow::{journey_flow, relying_party_bag, JourneyFlow, StepFlow};
+use super::flow::{journey_flow, relying_party_bag, Bag, JourneyFlow, StepFlow};
 use super::model::Context;
 
 /// Output format of `b2c-lsp journeys`.
@@ -46,6 +47,8 @@ struct StepView {
     order: Option<u32>,
     step_type: String,
     file: PathBuf,
+    /// What a reader is taken to: the step's Order attribute, else the whole element.
+    focus: TextRange,
     conditions: Vec<String>,
     selections: Vec<String>,
     exchanges: Vec<ExchangeView>,
@@ -147,6 +150,11 @@ fn step_view(ctx: &Context, flow: &JourneyFlow, step_flow: &StepFlow) -> Option<
         order: step.order(),
         step_type: step.step_type().to_owned(),
         file: step.path.clone(),
+        focus: if step.step.order_range.is_empty() {
+            step.step.full_range
+        } else {
+            step.step.order_range
+        },
         conditions: step
             .step
             .preconditions
@@ -177,30 +185,57 @@ fn step_view(ctx: &Context, flow: &JourneyFlow, step_flow: &StepFlow) -> Option<
     })
 }
 
-/// The view of the relying party of `path`, if it has one and its journey resolves.
-fn view(workspace: &Workspace, path: &Path) -> Option<View> {
+/// The view of the relying party of `path`, if it has one and its journey resolves; with a
+/// `journey` id, that UserJourney as the chain of `path` defines it (started with the relying
+/// party's claims when the file's relying party runs it, else with an empty bag).
+fn view(workspace: &Workspace, path: &Path, journey: Option<&str>) -> Option<View> {
     let ctx = Context::new(workspace, path);
-    let rp = ctx.relying_party()?;
-    let journey_id = rp.default_journey.as_ref()?.text.clone();
+    let rp = ctx.relying_party();
+    let default_journey = rp
+        .as_ref()
+        .and_then(|rp| rp.default_journey.as_ref())
+        .map(|j| j.text.clone());
+    let (journey_id, runs_it) = match (journey, default_journey) {
+        (Some(asked), Some(default)) => {
+            let runs_it = asked == default;
+            (asked.to_owned(), runs_it)
+        }
+        (Some(asked), None) => (asked.to_owned(), false),
+        (None, Some(default)) => (default, true),
+        (None, None) => return None,
+    };
     let file = workspace.file(path)?;
     let policy_id = file
         .summary
         .policy_id
         .as_ref()
         .map_or_else(String::new, |p| p.text.clone());
-    let Some(journey) = ctx.journey(SymbolKind::UserJourney, &journey_id) else {
+    let rp = rp.filter(|_| runs_it);
+    let rp_inputs: Vec<String> = rp
+        .iter()
+        .flat_map(|rp| rp.input_claims().map(str::to_owned))
+        .collect();
+    let Some(effective) = ctx.journey(SymbolKind::UserJourney, &journey_id) else {
+        // A journey asked for by id that the chain does not define has no view; the relying
+        // party's own undefined journey is shown as such.
+        if journey.is_some() {
+            return None;
+        }
         return Some(View {
             policy_id,
             journey_id,
-            rp_inputs: rp.input_claims().map(str::to_owned).collect(),
+            rp_inputs,
             steps: Vec::new(),
             rp_outputs: Vec::new(),
         });
     };
-    let flow = journey_flow(&ctx, journey, relying_party_bag(&ctx, &rp));
+    let bag = rp
+        .as_ref()
+        .map_or_else(Bag::default, |rp| relying_party_bag(&ctx, rp));
+    let flow = journey_flow(&ctx, effective, bag);
     let rp_outputs = rp
-        .profile()
         .iter()
+        .flat_map(|rp| rp.profile().into_iter())
         .flat_map(|p| p.output_claims.iter())
         .map(|c| {
             (
@@ -212,7 +247,7 @@ fn view(workspace: &Workspace, path: &Path) -> Option<View> {
     Some(View {
         policy_id,
         journey_id: flow.journey.id.clone(),
-        rp_inputs: rp.input_claims().map(str::to_owned).collect(),
+        rp_inputs,
         steps: step_views(&ctx, &flow),
         rp_outputs,
     })
@@ -252,7 +287,7 @@ fn step_json(step: &StepView) -> Value {
 /// without a relying party, `{"file": ..., "relyingParty": null}`.
 pub fn journeys_json(workspace: &Workspace, path: &Path) -> Value {
     let file = path.display().to_string();
-    let Some(view) = view(workspace, path) else {
+    let Some(view) = view(workspace, path, None) else {
         return json!({"file": file, "relyingParty": null});
     };
     json!({
@@ -382,6 +417,26 @@ struct Graph {
     mermaid: bool,
     lines: Vec<String>,
     depth: usize,
+    /// The node of each orchestration step and where the step is written.
+    steps: Vec<DiagramStep>,
+}
+
+/// The Mermaid drawing of one journey, with where each of its steps is written (for a view
+/// that opens a step's definition when its node is clicked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JourneyDiagram {
+    pub journey_id: String,
+    pub mermaid: String,
+    pub steps: Vec<DiagramStep>,
+}
+
+/// A step's node id in the drawing and the range of its OrchestrationStep (its Order
+/// attribute when it has one) in `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagramStep {
+    pub node: String,
+    pub path: PathBuf,
+    pub range: TextRange,
 }
 
 impl Graph {
@@ -504,6 +559,11 @@ fn draw_steps(
             &[format!("{} {}", order_label(step.order), step.step_type)],
             Shape::Step,
         );
+        graph.steps.push(DiagramStep {
+            node: id.clone(),
+            path: step.file.clone(),
+            range: step.focus,
+        });
         for (n, x) in step.exchanges.iter().enumerate() {
             let node = format!("{id}x{n}");
             let title = match &x.id {
@@ -558,11 +618,12 @@ fn draw_steps(
     ids.last().cloned()
 }
 
-fn graph(view: &View, display: &str, mermaid: bool, index: usize) -> String {
+fn graph(view: &View, display: &str, mermaid: bool, index: usize) -> Graph {
     let mut graph = Graph {
         mermaid,
         lines: Vec::new(),
         depth: 0,
+        steps: Vec::new(),
     };
     let prefix = format!("p{index}");
     let title = format!(
@@ -609,26 +670,49 @@ fn graph(view: &View, display: &str, mermaid: bool, index: usize) -> String {
             graph.edge(&format!("{prefix}s{i}"), &node, Some("sends"), Edge::Flow);
         }
     }
-    graph.lines.join("\n")
+    graph
+}
+
+fn mermaid(view: &View, display: &str) -> (String, Vec<DiagramStep>) {
+    let graph = graph(view, display, true, 0);
+    let text = format!(
+        "flowchart TD\n%% {}\n{}\n",
+        display.replace('\n', " "),
+        graph.lines.join("\n")
+    );
+    (text, graph.steps)
+}
+
+/// The Mermaid drawing of `journey` as the chain of `path` defines it, or of the journey the
+/// relying party of `path` runs when `journey` is None; `display` names the file.
+pub fn diagram(
+    workspace: &Workspace,
+    path: &Path,
+    display: &str,
+    journey: Option<&str>,
+) -> Option<JourneyDiagram> {
+    let view = view(workspace, path, journey)?;
+    let (mermaid, steps) = mermaid(&view, display);
+    Some(JourneyDiagram {
+        journey_id: view.journey_id,
+        mermaid,
+        steps,
+    })
 }
 
 /// Renders the relying party of `path` (if any) in `format`; `display` names the file.
 pub fn render(workspace: &Workspace, path: &Path, display: &str, format: Format) -> Option<String> {
-    let view = view(workspace, path)?;
+    let view = view(workspace, path, None)?;
     Some(match format {
         Format::Text => text(&view, display),
         Format::Json => {
             serde_json::to_string_pretty(&journeys_json(workspace, path)).unwrap_or_default()
         }
-        Format::Mermaid => format!(
-            "flowchart TD\n%% {}\n{}\n",
-            display.replace('\n', " "),
-            graph(&view, display, true, 0)
-        ),
+        Format::Mermaid => mermaid(&view, display).0,
         Format::Dot => format!(
             "// {}\ndigraph journey {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n{}\n}}\n",
             display.replace('\n', " "),
-            indent(&graph(&view, display, false, 0))
+            indent(&graph(&view, display, false, 0).lines.join("\n"))
         ),
     })
 }

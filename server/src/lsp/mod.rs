@@ -133,6 +133,18 @@ struct PolicyChainParams {
     text_document: TextDocumentIdentifier,
 }
 
+/// `b2c-lsp/journeys`: the file, and optionally `format` ("json", the default, or "mermaid")
+/// and, for Mermaid, the id of the UserJourney to draw.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JourneysParams {
+    text_document: TextDocumentIdentifier,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    journey: Option<String>,
+}
+
 impl Backend {
     fn new(client: Client) -> Backend {
         Backend {
@@ -196,12 +208,42 @@ impl Backend {
         }
     }
 
-    /// The effective journeys of a relying-party file, as `b2c-lsp journeys --format json`.
-    async fn journeys(&self, params: PolicyChainParams) -> Result<Option<Value>> {
+    /// The effective journeys of a relying-party file, as `b2c-lsp journeys --format json`;
+    /// with `"format": "mermaid"`, the drawing of `journey` (default: the relying party's) and
+    /// the location of each step's node, or null when there is no such journey.
+    async fn journeys(&self, params: JourneysParams) -> Result<Option<Value>> {
         self.analyse("b2c-lsp/journeys", move |state| {
             let (path, _) = file(state, &params.text_document.uri)?;
             state.sync_all_open();
-            Some(crate::journeys::journeys_json(&state.workspace, &path))
+            if params.format.as_deref() != Some("mermaid") {
+                return Some(crate::journeys::journeys_json(&state.workspace, &path));
+            }
+            let display = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let Some(diagram) = crate::journeys::diagram(
+                &state.workspace,
+                &path,
+                &display,
+                params.journey.as_deref(),
+            ) else {
+                return Some(Value::Null);
+            };
+            let steps: Vec<Value> = diagram
+                .steps
+                .iter()
+                .filter_map(|step| {
+                    let location = state.location(&step.path, step.range)?;
+                    Some(serde_json::json!({"node": step.node, "location": location}))
+                })
+                .collect();
+            Some(serde_json::json!({
+                "file": path.display().to_string(),
+                "journeyId": diagram.journey_id,
+                "mermaid": diagram.mermaid,
+                "steps": steps,
+            }))
         })
         .await
     }

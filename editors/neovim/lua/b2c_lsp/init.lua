@@ -57,10 +57,13 @@ local function has_policy_files(dir)
   return #matches > 0
 end
 
---- Root directory for a policy file.
---- The nearest ancestor holding .git wins. Without one, the highest ancestor
---- that holds TrustFramework*.xml files is used (so that a sub-folder of
---- variants still sees the base policies above it). Else the file's folder.
+--- Root directory for a policy file: the policy folder, found with or without git.
+--- 1. the nearest folder above the file holding appsettings.json (the policy folder that
+---    `b2c-lsp build` works on);
+--- 2. else the highest folder above it holding TrustFramework*.xml files (so that a
+---    sub-folder of variants still sees the base policies above it);
+--- 3. else the nearest folder holding .git;
+--- 4. else the file's own folder.
 function M.find_root(path)
   if path == nil or path == "" then
     return uv.cwd()
@@ -74,14 +77,17 @@ function M.find_root(path)
   if dir == "" then
     dir = sep
   end
-  local highest_policy_dir = nil
+  local settings_dir, policy_dir, git_dir = nil, nil, nil
   local current = dir
   while true do
-    if exists(current .. sep .. ".git") then
-      return current
+    if not settings_dir and exists(current .. sep .. "appsettings.json") then
+      settings_dir = current
     end
     if has_policy_files(current) then
-      highest_policy_dir = current
+      policy_dir = current
+    end
+    if not git_dir and exists(current .. sep .. ".git") then
+      git_dir = current
     end
     local parent = dirname(current)
     if parent == current or parent == "" then
@@ -89,7 +95,7 @@ function M.find_root(path)
     end
     current = parent
   end
-  return highest_policy_dir or dir
+  return settings_dir or policy_dir or git_dir or dir
 end
 
 local function trace_value()
@@ -240,24 +246,124 @@ local function get_clients(bufnr)
   return found
 end
 
---- Asks the server for the inheritance chain of the policy in `bufnr` and calls
---- callback(chain) with a list of { policyId = ..., uri = ... | vim.NIL }, or
---- callback(nil) when the buffer is not a policy or no server is attached.
-function M.policy_chain(bufnr, callback)
+--- Sends a b2c-lsp request about `bufnr` (0: the current buffer) with `extra` added to its
+--- textDocument params; calls callback(result) with a table result, else callback(nil) (no
+--- server attached, an error, or a null answer).
+local function buffer_request(bufnr, method, extra, callback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = get_clients(bufnr)[1]
   if not client then
     callback(nil)
     return
   end
-  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
-  client_request(client, "b2c-lsp/policyChain", params, function(err, result)
-    if err or type(result) ~= "table" or type(result.chain) ~= "table" then
-      callback(nil)
+  local params = vim.tbl_extend("force", { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, extra or {})
+  client_request(client, method, params, function(err, result)
+    callback((not err and type(result) == "table") and result or nil)
+  end, bufnr)
+end
+
+--- Asks the server for the inheritance chain of the policy in `bufnr` and calls
+--- callback(chain) with a list of { policyId = ..., uri = ... | vim.NIL }, or
+--- callback(nil) when the buffer is not a policy or no server is attached.
+function M.policy_chain(bufnr, callback)
+  buffer_request(bufnr, "b2c-lsp/policyChain", nil, function(result)
+    callback(result and type(result.chain) == "table" and result.chain or nil)
+  end)
+end
+
+--- Asks the server for the journey of the relying party in `bufnr` and calls
+--- callback(result): with format "mermaid", { journeyId = ..., mermaid = ..., steps = ... }; else
+--- the JSON view of `b2c-lsp journeys --format json`. callback(nil) when there is no journey
+--- to show or no server is attached.
+function M.journey(bufnr, format, callback)
+  local extra = format == "mermaid" and { format = "mermaid" } or nil
+  buffer_request(bufnr, "b2c-lsp/journeys", extra, function(result)
+    if result and format ~= "mermaid" and (result.relyingParty == nil or result.relyingParty == vim.NIL) then
+      result = nil
+    end
+    callback(result)
+  end)
+end
+
+local function is_null(value)
+  return value == nil or value == vim.NIL
+end
+
+local function journey_steps(steps, indent, lines)
+  for _, step in ipairs(steps or {}) do
+    local order = is_null(step.order) and "?" or tostring(step.order)
+    local line = string.format("%s%s %s", indent, order, step.type or "")
+    if type(step.preconditions) == "table" and #step.preconditions > 0 then
+      line = line .. " [" .. table.concat(step.preconditions, "; ") .. "]"
+    end
+    table.insert(lines, line)
+    for _, exchange in ipairs(step.exchanges or {}) do
+      local name = is_null(exchange.id) and ("issuer " .. exchange.technicalProfile)
+        or (exchange.id .. " -> " .. exchange.technicalProfile)
+      if exchange.resolved == false then
+        name = name .. " (not defined)"
+      end
+      table.insert(lines, indent .. "    " .. name)
+    end
+    for _, sub in ipairs(step.subJourneys or {}) do
+      table.insert(lines, string.format("%s    SubJourney %s (%s)", indent, sub.id, is_null(sub.type) and "no Type" or sub.type))
+      journey_steps(sub.steps, indent .. "      ", lines)
+    end
+  end
+end
+
+--- The lines :B2cJourney shows for the JSON view of a relying party's journey.
+function M.journey_lines(view)
+  local rp = view.relyingParty
+  local lines = {
+    string.format("UserJourney %s (relying party of %s)", view.journey.id, rp.policyId ~= "" and rp.policyId or "?"),
+  }
+  if type(rp.inputClaims) == "table" and #rp.inputClaims > 0 then
+    table.insert(lines, "  from the relying party: " .. table.concat(rp.inputClaims, ", "))
+  end
+  if #(view.journey.steps or {}) == 0 then
+    table.insert(lines, "  (the journey is not defined in this policy's chain)")
+  end
+  journey_steps(view.journey.steps, "  ", lines)
+  local sends = {}
+  for _, claim in ipairs(rp.outputClaims or {}) do
+    table.insert(sends, claim.produced and claim.claim or (claim.claim .. " (never produced)"))
+  end
+  if #sends > 0 then
+    table.insert(lines, "  sends: " .. table.concat(sends, ", "))
+  end
+  return lines
+end
+
+--- :B2cJourney [mermaid]: the journey of the relying party in the current buffer, as an
+--- outline or as Mermaid text, in a scratch split.
+function M.show_journey(format)
+  local bufnr = vim.api.nvim_get_current_buf()
+  M.journey(bufnr, format, function(result)
+    if not result then
+      vim.notify("b2c_lsp: this buffer has no relying party with a journey (or no server is attached)", vim.log.levels.WARN)
       return
     end
-    callback(result.chain)
-  end, bufnr)
+    local lines, filetype
+    if format == "mermaid" then
+      lines = vim.split(result.mermaid, "\n", { trimempty = true })
+      filetype = "mermaid"
+    else
+      lines = M.journey_lines(result)
+      filetype = "b2cjourney"
+    end
+    vim.cmd("botright new")
+    local buf = vim.api.nvim_get_current_buf()
+    vim.bo[buf].buftype = "nofile"
+    vim.bo[buf].bufhidden = "wipe"
+    vim.bo[buf].swapfile = false
+    vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+    vim.bo[buf].modifiable = false
+    vim.bo[buf].filetype = filetype
+    local id = result.journeyId or (result.journey and result.journey.id) or "journey"
+    vim.b[buf].b2c_journey = id
+    pcall(vim.api.nvim_buf_set_name, buf, string.format("[B2C journey %s%s]", id, format == "mermaid" and " mermaid" or ""))
+  end)
 end
 
 local function show_chain()
@@ -334,6 +440,25 @@ function M.build(env)
   return result.code
 end
 
+--- Defines :B2cPolicyChain, :B2cJourney, :B2cBuild and :B2cLspRestart (setup() does; call it
+--- yourself when the server is started by vim.lsp.enable instead).
+function M.commands()
+  vim.api.nvim_create_user_command("B2cPolicyChain", show_chain, { desc = "Show the B2C policy chain of this buffer" })
+  vim.api.nvim_create_user_command("B2cLspRestart", restart, { desc = "Restart the b2c-lsp language server" })
+  vim.api.nvim_create_user_command("B2cJourney", function(args)
+    M.show_journey(args.args == "mermaid" and "mermaid" or nil)
+  end, {
+    nargs = "?",
+    complete = function()
+      return { "text", "mermaid" }
+    end,
+    desc = "Show the journey of this relying party (an outline, or Mermaid with 'mermaid') in a split",
+  })
+  vim.api.nvim_create_user_command("B2cBuild", function(args)
+    M.build(args.args)
+  end, { nargs = "?", desc = "Build the policies for each environment of appsettings.json (or the one named)" })
+end
+
 --- Configures the plugin and starts the server for xml buffers.
 --- opts: cmd, filetypes, base_paths (or basePaths), trace, on_attach,
 --- capabilities, root_dir (function), warn_if_missing.
@@ -355,11 +480,7 @@ function M.setup(opts)
     end,
   })
 
-  vim.api.nvim_create_user_command("B2cPolicyChain", show_chain, { desc = "Show the B2C policy chain of this buffer" })
-  vim.api.nvim_create_user_command("B2cLspRestart", restart, { desc = "Restart the b2c-lsp language server" })
-  vim.api.nvim_create_user_command("B2cBuild", function(args)
-    M.build(args.args)
-  end, { nargs = "?", desc = "Build the policies for each environment of appsettings.json (or the one named)" })
+  M.commands()
 
   -- Buffers that were opened before setup() ran.
   local wanted = {}
