@@ -3,11 +3,8 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::{json, Value};
-use support::{binary, extension, Scratch};
+use support::{extension, run, Scratch};
 
 const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicySchemaVersion="0.3.0.0" TenantId="t.onmicrosoft.com" PolicyId="B2C_1A_C_Base" PublicPolicyUri="http://t/B2C_1A_C_Base">
@@ -32,25 +29,6 @@ const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </ClaimsProviders>
 </TrustFrameworkPolicy>
 "#;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run b2c-lsp");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-    }
-}
 
 /// A folder `set/` with a base, an extension with a case mismatch (info), one with an
 /// undefined claim (error) and one whose base is missing (warning).

@@ -6,30 +6,8 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::json;
-use support::{binary, extension, uri, Scratch, Session, BASE};
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run b2c-lsp");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-    }
-}
+use support::{extension, run, uri, Scratch, Session, BASE};
 
 /// A base in `pack/` (outside the policy folder), and in `policies/` an extensions file with
 /// a case mismatch (`Email`, info) and a built copy under Environments/ with an undefined

@@ -296,6 +296,16 @@ async function main() {
         .waitFor();
       say(`override written; cursor at Ln ${schemaEnd + 1}, Col 9 of TrustFrameworkExtensions.xml`);
       await shot("override.png");
+      // Leave the file as it was for the steps after this one (the journey step clicks
+      // through to a line of it).
+      step = "undo the override";
+      await page.keyboard.press("Control+Z");
+      await page
+        .locator(".editor-group-container.active .monaco-editor .view-line", {
+          hasText: 'ClaimType Id="objectId"',
+        })
+        .first()
+        .waitFor({ state: "detached" });
     }
 
     // Editor features (issue 16): formatting, folding and semantic colouring of a policy

@@ -20,6 +20,27 @@ pub fn binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_b2c-lsp")))
 }
 
+/// What one run of the binary on the command line gave.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `b2c-lsp ARGS...` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run b2c-lsp");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+    }
+}
+
 /// A scratch folder, removed when dropped.
 pub struct Scratch {
     pub root: PathBuf,
