@@ -608,8 +608,12 @@ fn pretty(findings: &[Finding], colour: bool) -> String {
             Severity::Info => Level::Info,
             Severity::Hint => Level::Note,
         };
-        let help = DiagnosticCode::from_name(f.code).map(|c| c.info().fix);
-        let note = format!("see docs/diagnostics.md#{}", f.code);
+        let code = DiagnosticCode::from_name(f.code);
+        let help = code.map(|c| c.info().fix);
+        let note = match code {
+            Some(code) => format!("see {}", code.docs_url()),
+            None => format!("see docs/diagnostics.md#{}", f.code),
+        };
         // An empty span is drawn as one column wide, at the finding's start.
         let span = if f.span.0 == f.span.1 {
             f.span.0..(f.span.0 + 1).min(f.source_line.len().max(f.span.0))

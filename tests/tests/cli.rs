@@ -494,6 +494,15 @@ fn pretty_reports_show_the_line_and_the_fix() {
         "{}",
         out.stdout
     );
+    // The note links the code's entry in the published docs, as codeDescription does.
+    assert!(
+        out.stdout.contains(&format!(
+            "= note: see {}/blob/main/docs/diagnostics.md#undefined-claim-type",
+            env!("CARGO_PKG_REPOSITORY")
+        )),
+        "{}",
+        out.stdout
+    );
     assert!(
         !out.stdout.contains('\u{1b}'),
         "no colour in a pipe: {}",
