@@ -1,510 +1,26 @@
-//! Catalog diagnostics: metadata keys and values per effective technical-profile type, handlers
-//! and protocols, claims-transformation signatures, and the schema structure of elements.
-//!
-//! Severity follows one rule: an error only for what B2C rejects at upload and the real-policy
-//! corpus never trips over; everything else is a warning.
+//! The schema structure of elements: children, attributes, text and the schema's patterns,
+//! cached per element text in the workspace's store.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use syntax::view::ElementRef;
 use syntax::{TextRange, TextSize};
 
-use crate::catalog::{self, ChildSpec, ElementSpec, MetadataKey, ValueType};
+use crate::catalog::{self, ChildSpec, ElementSpec, ValueType};
 use crate::diagnostic::{Diagnostic, DiagnosticCode};
-use crate::index::summary::{ClaimUse, Located, TechnicalProfileSummary, TransformationSummary};
-use crate::index::{id_key, SymbolKind, Workspace};
-
-use super::profile_type;
+use crate::index::Workspace;
 
 /// The namespace of policy files; elements in another declared namespace are not checked.
 const POLICY_NAMESPACE: &str = "http://schemas.microsoft.com/online/cpim/schemas/2013/06";
 
-/// `Protocol@Name`: the schema's ProtocolName enumeration (TrustFrameworkPolicy_0.3.0.0.xsd).
-const PROTOCOLS: &[&str] = &[
-    "None",
-    "OAuth1",
-    "OAuth2",
-    "SAML2",
-    "OpenIdConnect",
-    "WsFed",
-    "WsTrust",
-    "UProve11",
-    "Proprietary",
-];
-
-/// Every catalog-driven diagnostic of the file at `path`.
-pub fn catalog_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
-    let Some(file) = workspace.file(path) else {
-        return Vec::new();
-    };
-    if !file.summary.is_policy {
-        return Vec::new();
-    }
-    let mut out = structure_diagnostics(workspace, &file);
-    let chain_complete = workspace.chain(path).is_complete();
-    let mut included: Option<Vec<String>> = None;
-    for tp in &file.summary.technical_profiles {
-        protocol_diagnostics(tp, &mut out);
-        metadata_diagnostics(workspace, path, tp, chain_complete, &mut included, &mut out);
-    }
-    for ct in &file.summary.transformations {
-        transformation_diagnostics(workspace, path, ct, &mut out);
-    }
-    out.sort_by_key(|d| (d.range.start(), d.range.end(), d.code.as_str()));
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Protocols, handlers and metadata.
-
-fn protocol_diagnostics(tp: &TechnicalProfileSummary, out: &mut Vec<Diagnostic>) {
-    let Some(protocol) = &tp.protocol else { return };
-    let name = protocol.text.trim();
-    if name.contains('{') {
-        return;
-    }
-    if !PROTOCOLS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-        // The schema enumerates the names, so the upload's schema validation rejects others.
-        out.push(Diagnostic::new(
-            protocol.range,
-            DiagnosticCode::UnknownProtocol,
-            format!(
-                "\"{name}\" is not a protocol name of the policy schema; expected one of {}",
-                PROTOCOLS.join(", ")
-            ),
-        ));
-        return;
-    }
-    if !name.eq_ignore_ascii_case("Proprietary") {
-        return;
-    }
-    match &tp.handler {
-        Some(handler)
-            if !handler.text.contains('{')
-                && catalog::technical_profile_type("Proprietary", Some(&handler.text), None)
-                    .is_none() =>
-        {
-            out.push(Diagnostic::new(handler.range, DiagnosticCode::UnknownHandler,
-                format!(
-                    "\"{}\" is not a known technical-profile handler, so its metadata cannot be checked",
-                    handler.text
-                ),
-            ));
-        }
-        Some(_) => {}
-        None if !tp.in_relying_party => out.push(Diagnostic::new(
-            protocol.range,
-            DiagnosticCode::UnknownHandler,
-            "a Proprietary protocol needs a Handler naming the technical-profile class".to_owned(),
-        )),
-        None => {}
-    }
-}
-
-/// Whether `value` fits what `key` accepts. Placeholders (`{Settings:..}`), claim resolvers and
-/// empty values are never judged; booleans also take 0 and 1; enums ignore case.
-pub(crate) fn metadata_value_ok(key: &MetadataKey, value: &str) -> bool {
-    let value = value.trim();
-    if value.is_empty() || value.contains('{') {
-        return true;
-    }
-    match key.value {
-        ValueType::Enum => key.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)),
-        ValueType::Boolean => ["true", "false", "0", "1"]
-            .iter()
-            .any(|b| b.eq_ignore_ascii_case(value)),
-        ValueType::Integer => value.parse::<i64>().is_ok(),
-        _ => true,
-    }
-}
-
-fn expected_values(key: &MetadataKey) -> String {
-    match key.value {
-        ValueType::Enum => format!("one of {}", key.allowed.join(", ")),
-        ValueType::Boolean => "true or false".to_owned(),
-        ValueType::Integer => "a whole number".to_owned(),
-        _ => "another value".to_owned(),
-    }
-}
-
-/// Keys a type documents as required that real policies reliably set on every profile that is
-/// run: the corpus shows no working profile without them. Other "required" keys come from
-/// elsewhere in practice: a self-asserted page's ContentDefinitionReferenceId from its
-/// orchestration step, an OpenID Connect profile's client_id from an input claim (the
-/// resource-owner flow) and its METADATA from explicit endpoints.
-const RELIABLY_REQUIRED: &[(&str, &str)] = &[
-    ("rest", "ServiceUrl"),
-    ("rest", "AuthenticationType"),
-    ("aad", "Operation"),
-    ("otp", "Operation"),
-    ("mfa", "Operation"),
-    ("sspr", "Operation"),
-    ("captcha", "Operation"),
-    ("saml-idp", "PartnerEntity"),
-];
-
-fn metadata_diagnostics(
-    workspace: &Workspace,
-    path: &Path,
-    tp: &TechnicalProfileSummary,
-    chain_complete: bool,
-    included: &mut Option<Vec<String>>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let relying_party = tp
-        .in_relying_party
-        .then(|| tp.protocol.as_ref().map(|p| p.text.as_str()));
-    let typed = profile_type(workspace, path, &tp.id, relying_party);
-    let Some(ty) = typed.ty else { return };
-    for item in &tp.metadata {
-        let key = item.key.trim();
-        if key.contains('{') {
-            continue;
-        }
-        if !ty.accepts_metadata_key(key) {
-            out.push(Diagnostic::new(
-                item.key_range,
-                DiagnosticCode::UnknownMetadataKey,
-                format!(
-                    "\"{key}\" is not a metadata key of {} technical profiles; B2C ignores it",
-                    ty.name
-                ),
-            ));
-            continue;
-        }
-        if let Some(spec) = ty.metadata_key(key) {
-            if !metadata_value_ok(spec, &item.value) {
-                out.push(Diagnostic::new(
-                    item.value_range,
-                    DiagnosticCode::InvalidMetadataValue,
-                    format!(
-                        "\"{}\" is not a valid value for metadata item \"{}\": expected {}",
-                        item.value.trim(),
-                        spec.key,
-                        expected_values(spec)
-                    ),
-                ));
-            }
-        }
-    }
-    // Missing keys: only on the merged profile of a complete chain, only where this file is the
-    // most derived definition, and only for profiles that no other profile includes (those are
-    // templates completed by whoever includes them).
-    if !chain_complete || tp.in_relying_party {
-        return;
-    }
-    let required = missing_required_metadata(workspace, path, tp);
-    if required.is_empty() {
-        return;
-    }
-    let key = id_key(&tp.id);
-    let included = included.get_or_insert_with(|| included_ids(workspace, path));
-    if included.contains(&key) || amended_below(workspace, path, &key) {
-        return;
-    }
-    for missing in required.iter().map(|k| k.key) {
-        out.push(Diagnostic::new(tp.id_range, DiagnosticCode::MissingMetadataKey,
-            format!(
-                "{} technical profile \"{}\" has no metadata item \"{missing}\", in this policy or in what it inherits",
-                ty.name, tp.id
-            ),
-        ));
-    }
-}
-
-/// The metadata keys that real policies always set on a profile of this one's effective type
-/// and that its merged profile (this file, its bases, its includes) does not set. The rule
-/// `missing-metadata-key` reports them and the quick fix adds them: one list for both.
-pub fn missing_required_metadata(
-    workspace: &Workspace,
-    path: &Path,
-    tp: &TechnicalProfileSummary,
-) -> Vec<&'static MetadataKey> {
-    let relying_party = tp
-        .in_relying_party
-        .then(|| tp.protocol.as_ref().map(|p| p.text.as_str()));
-    let typed = profile_type(workspace, path, &tp.id, relying_party);
-    let (Some(ty), Some(effective)) = (typed.ty, &typed.effective) else {
-        return Vec::new();
-    };
-    RELIABLY_REQUIRED
-        .iter()
-        .filter(|(id, _)| *id == ty.id)
-        .filter(|(_, key)| effective.metadata_value(key).is_none())
-        .filter_map(|(_, key)| ty.metadata_key(key))
-        .collect()
-}
-
-/// The ids (lower-cased) of profiles that some IncludeTechnicalProfile names, in the files that
-/// see the file at `path` or that it sees.
-fn included_ids(workspace: &Workspace, path: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = workspace.dependents(path);
-    files.extend(workspace.chain(path).files.iter().cloned());
-    files.sort();
-    files.dedup();
-    let mut ids: Vec<String> = files
-        .iter()
-        .filter_map(|f| workspace.file(f))
-        .flat_map(|f| {
-            f.summary
-                .technical_profiles
-                .iter()
-                .filter_map(|tp| tp.include.as_ref().map(|i| id_key(&i.text)))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-/// Whether a policy that extends the file at `path` amends the profile `key` again.
-fn amended_below(workspace: &Workspace, path: &Path, key: &str) -> bool {
-    workspace
-        .dependents(path)
-        .iter()
-        .filter(|d| d.as_path() != path)
-        .filter_map(|d| workspace.file(d))
-        .any(|f| f.summary.technical_profile(key).is_some())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Claims transformations.
-
-fn transformation_diagnostics(
-    workspace: &Workspace,
-    path: &Path,
-    ct: &TransformationSummary,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(method_name) = &ct.method else {
-        return;
-    };
-    if method_name.text.contains('{') || method_name.text.trim().is_empty() {
-        return;
-    }
-    let Some(method) = catalog::transformation_method(&method_name.text) else {
-        out.push(Diagnostic::new(
-            method_name.range,
-            DiagnosticCode::UnknownTransformationMethod,
-            format!(
-                "\"{}\" is not a claims-transformation method B2C knows",
-                method_name.text.trim()
-            ),
-        ));
-        return;
-    };
-    // A transformation amended elsewhere in the chain may get its missing parts there.
-    let amended = workspace
-        .resolve(path, SymbolKind::ClaimsTransformation, &ct.id)
-        .len()
-        > 1;
-    let claim_names = |claims: &[ClaimUse]| -> Vec<Located> {
-        claims
-            .iter()
-            .filter_map(|c| c.transformation_claim_type.clone())
-            .collect()
-    };
-    let parameter_names: Vec<Located> = ct
-        .input_parameters
-        .iter()
-        .map(|p| Located {
-            text: p.id.clone(),
-            range: p.id_range,
-        })
-        .collect();
-    let sections = [
-        SignatureSection {
-            name: "InputClaims",
-            written: claim_names(&ct.input_claims),
-            range: ct.input_claims_range,
-            open: method.open_inputs,
-            expected: method
-                .input_claims
-                .iter()
-                .map(|c| (c.name, c.data_type, c.required))
-                .collect(),
-        },
-        SignatureSection {
-            name: "OutputClaims",
-            written: claim_names(&ct.output_claims),
-            range: ct.output_claims_range,
-            open: method.open_outputs,
-            expected: method
-                .output_claims
-                .iter()
-                .map(|c| (c.name, c.data_type, c.required))
-                .collect(),
-        },
-        SignatureSection {
-            name: "InputParameters",
-            written: parameter_names,
-            range: ct.input_parameters_range,
-            open: method.open_parameters,
-            expected: method
-                .input_parameters
-                .iter()
-                .map(|p| (p.id, p.data_type, p.required))
-                .collect(),
-        },
-    ];
-    for section in &sections {
-        signature_mismatch(path, ct, method, section, amended, out);
-    }
-    for parameter in &ct.input_parameters {
-        let Some(spec) = method.input_parameter(&parameter.id) else {
-            continue;
-        };
-        let Some(value) = parameter.value.as_deref().map(str::trim) else {
-            continue;
-        };
-        if spec.allowed.is_empty() || value.contains('{') {
-            continue;
-        }
-        if !spec.allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
-            out.push(Diagnostic::new(
-                parameter.id_range,
-                DiagnosticCode::InvalidParameterValue,
-                format!(
-                    "input parameter \"{}\" of method {} takes one of {}, not \"{value}\"",
-                    spec.id,
-                    method.name,
-                    spec.allowed.join(", ")
-                ),
-            ));
-        }
-    }
-}
-
-/// One list of a ClaimsTransformation (InputClaims, OutputClaims or InputParameters) beside
-/// what its method declares for it: (name, data type, required).
-struct SignatureSection {
-    name: &'static str,
-    written: Vec<Located>,
-    range: Option<TextRange>,
-    open: bool,
-    expected: Vec<(&'static str, &'static str, bool)>,
-}
-
-/// What B2C says in one message per list ("were declared in the Policy but were not expected
-/// by the TransformMethod ... were expected by the TransformMethod but were not declared"),
-/// said once per list: a misspelt TransformationClaimType is one finding, not an unexpected
-/// name plus a missing one. It sits on the first unexpected name, else on the list.
-fn signature_mismatch(
-    path: &Path,
-    ct: &TransformationSummary,
-    method: &catalog::TransformationMethod,
-    section: &SignatureSection,
-    amended: bool,
-    out: &mut Vec<Diagnostic>,
-) {
-    let unexpected: Vec<&Located> = if section.open {
-        Vec::new()
-    } else {
-        section
-            .written
-            .iter()
-            .filter(|w| {
-                let name = w.text.trim();
-                !name.is_empty()
-                    && !section
-                        .expected
-                        .iter()
-                        .any(|(e, _, _)| e.eq_ignore_ascii_case(name))
-            })
-            .collect()
-    };
-    let missing: Vec<String> = if amended {
-        Vec::new()
-    } else {
-        section
-            .expected
-            .iter()
-            .filter(|(name, _, required)| {
-                *required
-                    && !section
-                        .written
-                        .iter()
-                        .any(|w| w.text.trim().eq_ignore_ascii_case(name))
-            })
-            .map(|(name, data_type, _)| format!("{name} ({data_type})"))
-            .collect()
-    };
-    if unexpected.is_empty() && missing.is_empty() {
-        return;
-    }
-    let list = |names: Vec<String>| names.join(", ");
-    let mut parts = Vec::new();
-    if !unexpected.is_empty() {
-        parts.push(format!(
-            "it declares {} that the method does not take",
-            list(
-                unexpected
-                    .iter()
-                    .map(|u| format!("\"{}\"", u.text.trim()))
-                    .collect()
-            )
-        ));
-    }
-    if !missing.is_empty() {
-        parts.push(format!(
-            "it lacks {} that the method expects",
-            list(missing)
-        ));
-    }
-    let takes = if section.expected.is_empty() {
-        "the method takes none".to_owned()
-    } else {
-        format!(
-            "the method takes {}",
-            list(
-                section
-                    .expected
-                    .iter()
-                    .map(|(name, data_type, _)| format!("{name} ({data_type})"))
-                    .collect()
-            )
-        )
-    };
-    let range = unexpected
-        .first()
-        .map(|u| u.range)
-        .or(section.range)
-        .unwrap_or(ct.id_range);
-    let mut diagnostic = Diagnostic::new(
-        range,
-        DiagnosticCode::TransformationClaimMismatch,
-        format!(
-            "the {} of ClaimsTransformation \"{}\" do not fit method {}: {}; {takes}",
-            section.name,
-            ct.id,
-            method.name,
-            parts.join(", and ")
-        ),
-    );
-    if method.confirmed_by.is_none() {
-        // The signature rests on an article alone, and articles are out of date in places.
-        diagnostic = diagnostic.softened(crate::diagnostic::Severity::Warning);
-    }
-    for other in unexpected.iter().skip(1) {
-        diagnostic.related.push(crate::diagnostic::Related {
-            path: path.to_owned(),
-            range: other.range,
-            message: "also not taken by the method".to_owned(),
-        });
-    }
-    out.push(diagnostic);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schema structure.
-
 /// The structure findings of one file. They depend on its text alone, so they are kept with
 /// that version of the file: when an ancestor changes, the file's other diagnostics are
 /// recomputed, not these.
-fn structure_diagnostics(workspace: &Workspace, file: &crate::index::FileData) -> Vec<Diagnostic> {
+pub(super) fn structure_diagnostics(
+    workspace: &Workspace,
+    file: &crate::index::FileData,
+) -> Vec<Diagnostic> {
     let units = workspace.cache::<UnitCache>();
     let found = file.memo("ide::structure", move |file| {
         let mut out = Vec::new();
@@ -526,7 +42,10 @@ fn structure_diagnostics(workspace: &Workspace, file: &crate::index::FileData) -
 /// The innermost element around each syntax error (below the root, else from the error to
 /// the end): the regions whose structure the parser's recovery decided, sorted and merged.
 /// One walk over the tree, whatever the number of errors (hostile files have thousands).
-fn recovered_regions(root: ElementRef<'_>, errors: &[syntax::SyntaxError]) -> Vec<TextRange> {
+pub(super) fn recovered_regions(
+    root: ElementRef<'_>,
+    errors: &[syntax::SyntaxError],
+) -> Vec<TextRange> {
     let mut offsets: Vec<TextSize> = errors.iter().map(|e| e.range.start()).collect();
     offsets.sort_unstable();
     offsets.dedup();
@@ -581,23 +100,28 @@ fn recovered_regions(root: ElementRef<'_>, errors: &[syntax::SyntaxError]) -> Ve
 }
 
 /// Whether `range` lies inside one of the sorted, disjoint `regions`.
-fn in_region(regions: &[TextRange], range: TextRange) -> bool {
+pub(super) fn in_region(regions: &[TextRange], range: TextRange) -> bool {
     let i = regions.partition_point(|r| r.start() <= range.start());
     i > 0 && regions[i - 1].contains_range(range)
 }
 
-fn is_foreign(element: ElementRef<'_>) -> bool {
+pub(super) fn is_foreign(element: ElementRef<'_>) -> bool {
     element.name().is_some_and(|n| n.text().contains(':'))
         || element
             .attribute_value("xmlns")
             .is_some_and(|ns| ns.trim() != POLICY_NAMESPACE)
 }
 
-fn known_anywhere(name: &str) -> bool {
+pub(super) fn known_anywhere(name: &str) -> bool {
     catalog::elements().iter().any(|e| e.name == name)
 }
 
-fn check_tree(text: &str, root: ElementRef<'_>, units: &UnitCache, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_tree(
+    text: &str,
+    root: ElementRef<'_>,
+    units: &UnitCache,
+    out: &mut Vec<Diagnostic>,
+) {
     let root_spec = catalog::root_element();
     if root.local_name() != root_spec.name {
         return;
@@ -608,7 +132,7 @@ fn check_tree(text: &str, root: ElementRef<'_>, units: &UnitCache, out: &mut Vec
 /// Elements whose structure findings are cached by content: the units a keystroke touches.
 /// Their findings depend on their own text and spec only, so an edit elsewhere in the file
 /// reuses them (moved to where the element now starts).
-const CACHED_UNITS: &[&str] = &[
+pub(super) const CACHED_UNITS: &[&str] = &[
     "ClaimsProvider",
     "ClaimType",
     "ClaimsTransformation",
@@ -625,25 +149,25 @@ const CACHED_UNITS: &[&str] = &[
 /// hash of its text; one per workspace. Bounded: cleared when it grows past a few thousand
 /// units.
 #[derive(Default)]
-struct UnitCache(Mutex<HashMap<UnitKey, Arc<Vec<Diagnostic>>>>);
+pub(super) struct UnitCache(Mutex<HashMap<UnitKey, Arc<Vec<Diagnostic>>>>);
 
 /// A unit's spec (by address) and the hash of its text.
-type UnitKey = (usize, u64);
+pub(super) type UnitKey = (usize, u64);
 
-fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
+pub(super) fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
     TextRange::new(range.start() - from + to, range.end() - from + to)
 }
 
 /// A hash of a unit's text: an element's findings follow from its text alone, and hashing
 /// the bytes is several times faster than walking the subtree.
-fn text_hash(text: &str) -> u64 {
+pub(super) fn text_hash(text: &str) -> u64 {
     use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(text.as_bytes());
     hasher.finish()
 }
 
-fn check_unit(
+pub(super) fn check_unit(
     text: &str,
     element: ElementRef<'_>,
     spec: &'static ElementSpec,
@@ -685,7 +209,7 @@ fn check_unit(
     }));
 }
 
-fn check_subtree(
+pub(super) fn check_subtree(
     text: &str,
     top: ElementRef<'_>,
     top_spec: &'static ElementSpec,
@@ -793,7 +317,7 @@ fn check_subtree(
     }
 }
 
-fn allowed_children(spec: &ElementSpec) -> String {
+pub(super) fn allowed_children(spec: &ElementSpec) -> String {
     if spec.children.is_empty() {
         return "no child elements".to_owned();
     }
@@ -804,7 +328,11 @@ fn allowed_children(spec: &ElementSpec) -> String {
         .join(", ")
 }
 
-fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_attributes(
+    element: ElementRef<'_>,
+    spec: &ElementSpec,
+    out: &mut Vec<Diagnostic>,
+) {
     // Unknown attribute names that are a misspelling of a required one: that one mistake is
     // reported as the unknown attribute, not also as the missing one.
     let mut misspelt: Vec<&'static str> = Vec::new();
@@ -920,7 +448,11 @@ fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<D
 /// even white space in an element whose content must be empty (`The element 'X' cannot contain
 /// white space. Content model is empty.`): `<InputClaim ...>\n</InputClaim>` is not
 /// `<InputClaim ... />`.
-fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_content(
+    element: ElementRef<'_>,
+    spec: &ElementSpec,
+    out: &mut Vec<Diagnostic>,
+) {
     if spec.text || spec.open_content {
         return;
     }
@@ -962,12 +494,12 @@ fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diag
 }
 
 /// A test of a value against a pattern, and what the pattern accepts in words.
-type SchemaPattern = (fn(&str) -> bool, &'static str);
+pub(super) type SchemaPattern = (fn(&str) -> bool, &'static str);
 
 /// A value the schema constrains with an `xs:pattern` (TrustFrameworkPolicy_0.3.0.0.xsd's
 /// PolicyId and Culture types; XSD patterns match the whole value), as a test and a description
 /// of what it accepts. `attribute` is `None` for the element's text.
-fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
+pub(super) fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
     const POLICY_ID: &str = "a PolicyId of letters, digits, `_`, `-` and `.`, not ending with `.` (the schema's pattern)";
     const CULTURE: &str = "a culture name such as `en`, `es-419` or `zh-Hant` (the schema's pattern: a lower-case language of 1 to 3 letters, then up to two `-` parts of 2 to 4 letters or digits)";
     match (element, attribute) {
@@ -984,13 +516,13 @@ fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPatter
 }
 
 /// `[A-Za-z0-9_\-\.]*[A-Za-z0-9_\-]+`
-fn policy_id_matches(value: &str) -> bool {
+pub(super) fn policy_id_matches(value: &str) -> bool {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     value.chars().all(|c| allowed(c) || c == '.') && value.chars().last().is_some_and(allowed)
 }
 
 /// `[a-z]{1,3}(-[a-zA-Z0-9]{2,4}){0,2}`
-fn culture_matches(value: &str) -> bool {
+pub(super) fn culture_matches(value: &str) -> bool {
     let mut parts = value.split('-');
     let language = parts.next().unwrap_or_default();
     let rest: Vec<&str> = parts.collect();
@@ -1002,7 +534,7 @@ fn culture_matches(value: &str) -> bool {
             .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     if let Some((matches, described)) = schema_pattern(spec.name, None) {
         let (text, range) = element.text_with_range();
         let value = text.trim();
@@ -1083,7 +615,7 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
 
 /// A value the schema rejects that looks like a placeholder of a build step: said once, as a
 /// warning, since the file is a template rather than what gets uploaded.
-fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
+pub(super) fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
     Diagnostic::new(range, DiagnosticCode::UnreplacedPlaceholder,
         format!(
             "\"{value}\" looks like a placeholder that a build step replaces: {element} {what} must be a value the schema allows once it is replaced, and B2C rejects the file if it is uploaded as it is"
