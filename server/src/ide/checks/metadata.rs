@@ -83,7 +83,7 @@ pub(crate) fn metadata_value_ok(key: &MetadataKey, value: &str) -> bool {
     }
 }
 
-pub(super) fn expected_values(key: &MetadataKey) -> String {
+fn expected_values(key: &MetadataKey) -> String {
     match key.value {
         ValueType::Enum => format!("one of {}", key.allowed.join(", ")),
         ValueType::Boolean => "true or false".to_owned(),
@@ -97,7 +97,7 @@ pub(super) fn expected_values(key: &MetadataKey) -> String {
 /// elsewhere in practice: a self-asserted page's ContentDefinitionReferenceId from its
 /// orchestration step, an OpenID Connect profile's client_id from an input claim (the
 /// resource-owner flow) and its METADATA from explicit endpoints.
-pub(super) const RELIABLY_REQUIRED: &[(&str, &str)] = &[
+const RELIABLY_REQUIRED: &[(&str, &str)] = &[
     ("rest", "ServiceUrl"),
     ("rest", "AuthenticationType"),
     ("aad", "Operation"),
@@ -202,7 +202,7 @@ pub fn missing_required_metadata(
 
 /// The ids (lower-cased) of profiles that some IncludeTechnicalProfile names, in the files that
 /// see the file at `path` or that it sees.
-pub(super) fn included_ids(workspace: &Workspace, path: &Path) -> Vec<String> {
+fn included_ids(workspace: &Workspace, path: &Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = workspace.dependents(path);
     files.extend(workspace.chain(path).files.iter().cloned());
     files.sort();
@@ -224,7 +224,7 @@ pub(super) fn included_ids(workspace: &Workspace, path: &Path) -> Vec<String> {
 }
 
 /// Whether a policy that extends the file at `path` amends the profile `key` again.
-pub(super) fn amended_below(workspace: &Workspace, path: &Path, key: &str) -> bool {
+fn amended_below(workspace: &Workspace, path: &Path, key: &str) -> bool {
     workspace
         .dependents(path)
         .iter()

@@ -42,10 +42,7 @@ pub(super) fn structure_diagnostics(
 /// The innermost element around each syntax error (below the root, else from the error to
 /// the end): the regions whose structure the parser's recovery decided, sorted and merged.
 /// One walk over the tree, whatever the number of errors (hostile files have thousands).
-pub(super) fn recovered_regions(
-    root: ElementRef<'_>,
-    errors: &[syntax::SyntaxError],
-) -> Vec<TextRange> {
+fn recovered_regions(root: ElementRef<'_>, errors: &[syntax::SyntaxError]) -> Vec<TextRange> {
     let mut offsets: Vec<TextSize> = errors.iter().map(|e| e.range.start()).collect();
     offsets.sort_unstable();
     offsets.dedup();
@@ -100,28 +97,23 @@ pub(super) fn recovered_regions(
 }
 
 /// Whether `range` lies inside one of the sorted, disjoint `regions`.
-pub(super) fn in_region(regions: &[TextRange], range: TextRange) -> bool {
+fn in_region(regions: &[TextRange], range: TextRange) -> bool {
     let i = regions.partition_point(|r| r.start() <= range.start());
     i > 0 && regions[i - 1].contains_range(range)
 }
 
-pub(super) fn is_foreign(element: ElementRef<'_>) -> bool {
+fn is_foreign(element: ElementRef<'_>) -> bool {
     element.name().is_some_and(|n| n.text().contains(':'))
         || element
             .attribute_value("xmlns")
             .is_some_and(|ns| ns.trim() != POLICY_NAMESPACE)
 }
 
-pub(super) fn known_anywhere(name: &str) -> bool {
+fn known_anywhere(name: &str) -> bool {
     catalog::elements().iter().any(|e| e.name == name)
 }
 
-pub(super) fn check_tree(
-    text: &str,
-    root: ElementRef<'_>,
-    units: &UnitCache,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_tree(text: &str, root: ElementRef<'_>, units: &UnitCache, out: &mut Vec<Diagnostic>) {
     let root_spec = catalog::root_element();
     if root.local_name() != root_spec.name {
         return;
@@ -132,7 +124,7 @@ pub(super) fn check_tree(
 /// Elements whose structure findings are cached by content: the units a keystroke touches.
 /// Their findings depend on their own text and spec only, so an edit elsewhere in the file
 /// reuses them (moved to where the element now starts).
-pub(super) const CACHED_UNITS: &[&str] = &[
+const CACHED_UNITS: &[&str] = &[
     "ClaimsProvider",
     "ClaimType",
     "ClaimsTransformation",
@@ -149,25 +141,25 @@ pub(super) const CACHED_UNITS: &[&str] = &[
 /// hash of its text; one per workspace. Bounded: cleared when it grows past a few thousand
 /// units.
 #[derive(Default)]
-pub(super) struct UnitCache(Mutex<HashMap<UnitKey, Arc<Vec<Diagnostic>>>>);
+struct UnitCache(Mutex<HashMap<UnitKey, Arc<Vec<Diagnostic>>>>);
 
 /// A unit's spec (by address) and the hash of its text.
-pub(super) type UnitKey = (usize, u64);
+type UnitKey = (usize, u64);
 
-pub(super) fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
+fn shift(range: TextRange, from: TextSize, to: TextSize) -> TextRange {
     TextRange::new(range.start() - from + to, range.end() - from + to)
 }
 
 /// A hash of a unit's text: an element's findings follow from its text alone, and hashing
 /// the bytes is several times faster than walking the subtree.
-pub(super) fn text_hash(text: &str) -> u64 {
+fn text_hash(text: &str) -> u64 {
     use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
     hasher.write(text.as_bytes());
     hasher.finish()
 }
 
-pub(super) fn check_unit(
+fn check_unit(
     text: &str,
     element: ElementRef<'_>,
     spec: &'static ElementSpec,
@@ -209,7 +201,7 @@ pub(super) fn check_unit(
     }));
 }
 
-pub(super) fn check_subtree(
+fn check_subtree(
     text: &str,
     top: ElementRef<'_>,
     top_spec: &'static ElementSpec,
@@ -317,7 +309,7 @@ pub(super) fn check_subtree(
     }
 }
 
-pub(super) fn allowed_children(spec: &ElementSpec) -> String {
+fn allowed_children(spec: &ElementSpec) -> String {
     if spec.children.is_empty() {
         return "no child elements".to_owned();
     }
@@ -328,11 +320,7 @@ pub(super) fn allowed_children(spec: &ElementSpec) -> String {
         .join(", ")
 }
 
-pub(super) fn check_attributes(
-    element: ElementRef<'_>,
-    spec: &ElementSpec,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_attributes(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     // Unknown attribute names that are a misspelling of a required one: that one mistake is
     // reported as the unknown attribute, not also as the missing one.
     let mut misspelt: Vec<&'static str> = Vec::new();
@@ -448,11 +436,7 @@ pub(super) fn check_attributes(
 /// even white space in an element whose content must be empty (`The element 'X' cannot contain
 /// white space. Content model is empty.`): `<InputClaim ...>\n</InputClaim>` is not
 /// `<InputClaim ... />`.
-pub(super) fn check_content(
-    element: ElementRef<'_>,
-    spec: &ElementSpec,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_content(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     if spec.text || spec.open_content {
         return;
     }
@@ -494,12 +478,12 @@ pub(super) fn check_content(
 }
 
 /// A test of a value against a pattern, and what the pattern accepts in words.
-pub(super) type SchemaPattern = (fn(&str) -> bool, &'static str);
+type SchemaPattern = (fn(&str) -> bool, &'static str);
 
 /// A value the schema constrains with an `xs:pattern` (TrustFrameworkPolicy_0.3.0.0.xsd's
 /// PolicyId and Culture types; XSD patterns match the whole value), as a test and a description
 /// of what it accepts. `attribute` is `None` for the element's text.
-pub(super) fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
+fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<SchemaPattern> {
     const POLICY_ID: &str = "a PolicyId of letters, digits, `_`, `-` and `.`, not ending with `.` (the schema's pattern)";
     const CULTURE: &str = "a culture name such as `en`, `es-419` or `zh-Hant` (the schema's pattern: a lower-case language of 1 to 3 letters, then up to two `-` parts of 2 to 4 letters or digits)";
     match (element, attribute) {
@@ -516,13 +500,13 @@ pub(super) fn schema_pattern(element: &str, attribute: Option<&str>) -> Option<S
 }
 
 /// `[A-Za-z0-9_\-\.]*[A-Za-z0-9_\-]+`
-pub(super) fn policy_id_matches(value: &str) -> bool {
+fn policy_id_matches(value: &str) -> bool {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     value.chars().all(|c| allowed(c) || c == '.') && value.chars().last().is_some_and(allowed)
 }
 
 /// `[a-z]{1,3}(-[a-zA-Z0-9]{2,4}){0,2}`
-pub(super) fn culture_matches(value: &str) -> bool {
+fn culture_matches(value: &str) -> bool {
     let mut parts = value.split('-');
     let language = parts.next().unwrap_or_default();
     let rest: Vec<&str> = parts.collect();
@@ -534,7 +518,7 @@ pub(super) fn culture_matches(value: &str) -> bool {
             .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-pub(super) fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
+fn check_text(element: ElementRef<'_>, spec: &ElementSpec, out: &mut Vec<Diagnostic>) {
     if let Some((matches, described)) = schema_pattern(spec.name, None) {
         let (text, range) = element.text_with_range();
         let value = text.trim();
@@ -615,7 +599,7 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
 
 /// A value the schema rejects that looks like a placeholder of a build step: said once, as a
 /// warning, since the file is a template rather than what gets uploaded.
-pub(super) fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
+fn placeholder(range: TextRange, value: &str, what: &str, element: &str) -> Diagnostic {
     Diagnostic::new(range, DiagnosticCode::UnreplacedPlaceholder,
         format!(
             "\"{value}\" looks like a placeholder that a build step replaces: {element} {what} must be a value the schema allows once it is replaced, and B2C rejects the file if it is uploaded as it is"

@@ -116,7 +116,7 @@ pub(super) fn transformation_diagnostics(
 
 /// One list of a ClaimsTransformation (InputClaims, OutputClaims or InputParameters) beside
 /// what its method declares for it: (name, data type, required).
-pub(super) struct SignatureSection {
+struct SignatureSection {
     name: &'static str,
     written: Vec<Located>,
     range: Option<TextRange>,
@@ -128,7 +128,7 @@ pub(super) struct SignatureSection {
 /// by the TransformMethod ... were expected by the TransformMethod but were not declared"),
 /// said once per list: a misspelt TransformationClaimType is one finding, not an unexpected
 /// name plus a missing one. It sits on the first unexpected name, else on the list.
-pub(super) fn signature_mismatch(
+fn signature_mismatch(
     path: &Path,
     ct: &TransformationSummary,
     method: &catalog::TransformationMethod,

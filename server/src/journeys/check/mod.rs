@@ -1,0 +1,62 @@
+//! Journey diagnostics: the shape of the steps (Order, SendClaims, selections, sub-journey
+//! invocations) and the flow of claims (required input claims and the relying party's output
+//! claims that no step produces). Each finding is reported in the file that writes the
+//! offending element, so a journey of the base is reported on the base only.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::index::{SymbolKind, Workspace};
+
+use super::model::Context;
+
+mod claims;
+mod steps;
+
+use claims::{claim_flow, relying_party};
+use steps::{duplicate_orders, structure};
+
+/// Every journey finding of the file at `path`, computed afresh (see `super::cache` for the
+/// cached entry point).
+pub(super) fn compute(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    let Some(file) = workspace.file(path) else {
+        return Vec::new();
+    };
+    let defines_journeys = !file.summary.journeys.is_empty();
+    let defines_profiles = file
+        .summary
+        .technical_profiles
+        .iter()
+        .any(|tp| !tp.in_relying_party);
+    let has_relying_party = file.summary.relying_party.is_some();
+    if !defines_journeys && !defines_profiles && !has_relying_party {
+        return Vec::new();
+    }
+    let ctx = Context::new(workspace, path);
+    let mut out = Vec::new();
+    for journey in &file.summary.journeys {
+        duplicate_orders(journey.kind, &journey.id, &journey.steps, &mut out);
+    }
+    // With a base missing, a journey may be amended by (or amend) one we cannot see.
+    if !ctx.chain().is_complete() {
+        return out;
+    }
+    for kind in [SymbolKind::UserJourney, SymbolKind::SubJourney] {
+        for id in ctx.journey_ids(kind).iter() {
+            let Some(journey) = ctx.journey(kind, id) else {
+                continue;
+            };
+            if journey.part_in(path).is_some() {
+                structure(&ctx, &journey, &mut out);
+            }
+        }
+    }
+    // A claim-flow finding is reported on the InputClaim or on the step that runs the
+    // profile, so a file without journeys and technical profiles of its own has none: the
+    // analysis is skipped for it (a relying party file of a starter pack, typically).
+    if defines_journeys || defines_profiles {
+        claim_flow(&ctx, &mut out);
+    }
+    relying_party(&ctx, &mut out);
+    out
+}
