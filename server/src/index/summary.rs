@@ -305,6 +305,11 @@ pub const ATTRIBUTE_REFERENCES: &[(&str, &str, SymbolKind)] = &[
         SymbolKind::TechnicalProfile,
     ),
     (
+        "AuthorizationTechnicalProfile",
+        "ReferenceId",
+        SymbolKind::TechnicalProfile,
+    ),
+    (
         "*",
         "CpimIssuerTechnicalProfileReferenceId",
         SymbolKind::TechnicalProfile,
@@ -992,4 +997,42 @@ fn reference_ids(list: ElementRef<'_>) -> Vec<Located> {
     list.child_elements()
         .filter_map(|e| located_attribute(e, "ReferenceId"))
         .collect()
+}
+
+#[cfg(test)]
+mod reference_facts {
+    use super::*;
+    use crate::catalog::{self, ValueType};
+
+    /// Which attributes name a definition is said twice: here, for indexing, and in the
+    /// catalog (`ValueType::Reference`), for completion and hover. The two must agree.
+    #[test]
+    fn the_index_and_the_catalog_agree_on_reference_attributes() {
+        let mut disagreements = Vec::new();
+        for spec in catalog::elements() {
+            for attribute in spec.attributes {
+                let indexed = ATTRIBUTE_REFERENCES
+                    .iter()
+                    .find(|(element, name, _)| {
+                        *name == attribute.name && (*element == "*" || *element == spec.name)
+                    })
+                    .map(|(_, _, kind)| *kind);
+                let catalogued = match attribute.value {
+                    ValueType::Reference(kind) => Some(kind),
+                    _ => None,
+                };
+                // ClaimsExchange ids are indexed with their journey's scope, elsewhere.
+                if catalogued == Some(SymbolKind::ClaimsExchange) {
+                    continue;
+                }
+                if indexed != catalogued {
+                    disagreements.push(format!(
+                        "{}@{}: index {indexed:?}, catalog {catalogued:?}",
+                        spec.name, attribute.name
+                    ));
+                }
+            }
+        }
+        assert!(disagreements.is_empty(), "{disagreements:#?}");
+    }
 }
