@@ -158,6 +158,14 @@ fn the_server_applies_b2c_lsp_toml_and_reports_one_that_does_not_read() {
     session.notify("workspace/didChangeWatchedFiles", changed.clone());
     let own = session.diagnostics_for(&config, |d| !d.is_empty());
     assert_eq!(own[0]["code"], "config-invalid");
+    // Linked to its docs like every other diagnostic.
+    assert!(
+        own[0]["codeDescription"]["href"]
+            .as_str()
+            .is_some_and(|href| href.ends_with("docs/diagnostics.md#config-invalid")),
+        "{}",
+        own[0]
+    );
     assert_eq!(own[0]["range"]["start"]["line"], 2);
     // Without its base location, the base is missing again.
     session.diagnostics_for(&ext, |d| {

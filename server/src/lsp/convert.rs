@@ -76,8 +76,24 @@ pub fn diagnostic(
             })
         })
         .collect();
+    placed(file_range(file, d.range), d, related)
+}
+
+/// A diagnostic of a file outside the index (appsettings.json, b2c-lsp.toml), placed in its
+/// text; such findings have no related locations.
+pub fn diagnostic_in_text(text: &str, d: &Diagnostic) -> lsp::Diagnostic {
+    let index = LineIndex::new(text);
+    placed(range(text, &index, d.range), d, Vec::new())
+}
+
+/// The protocol's form of a diagnostic at `range`: the one place its fields are filled.
+fn placed(
+    range: lsp::Range,
+    d: &Diagnostic,
+    related: Vec<lsp::DiagnosticRelatedInformation>,
+) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: file_range(file, d.range),
+        range,
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
         source: Some("b2c-lsp".to_owned()),

@@ -462,7 +462,7 @@ impl State {
             return Vec::new();
         };
         let d = e.diagnostic();
-        vec![plain_diagnostic(&e.text, d)]
+        vec![convert::diagnostic_in_text(&e.text, &d)]
     }
 
     /// The diagnostic of a malformed `appsettings.json`, read from disk now.
@@ -473,7 +473,7 @@ impl State {
         let Some(d) = crate::environments::appsettings_diagnostic(&text) else {
             return Vec::new();
         };
-        vec![plain_diagnostic(&text, d)]
+        vec![convert::diagnostic_in_text(&text, &d)]
     }
 
     fn remove(&self, path: &Path) {
@@ -738,20 +738,6 @@ fn apply_change(text: &mut String, change: TextDocumentContentChangeEvent) {
             let (start, end) = (start.min(end), start.max(end));
             text.replace_range(start..end, &change.text);
         }
-    }
-}
-
-/// A diagnostic of a file outside the index (appsettings.json, b2c-lsp.toml), placed in its
-/// text.
-fn plain_diagnostic(text: &str, d: crate::diagnostic::Diagnostic) -> lsp::Diagnostic {
-    let index = syntax::LineIndex::new(text);
-    lsp::Diagnostic {
-        range: convert::range(text, &index, d.range),
-        severity: Some(convert::severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
-        source: Some("b2c-lsp".to_owned()),
-        message: d.message,
-        ..lsp::Diagnostic::default()
     }
 }
 
