@@ -294,12 +294,28 @@ fn long_lines(scratch: &Path) {
 }
 
 fn main() {
+    // `cargo bench -p b2c-lsp --bench scale -- sets fan` runs only the parts named.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| only.is_empty() || only.iter().any(|o| o == part);
     let scratch = std::env::temp_dir().join(format!("b2c-lsp-scale-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    independent_sets(&scratch);
-    let fan = one_base_many_dependents(&scratch);
-    unloading_bases(&scratch, &fan);
-    pipelined(&scratch);
-    long_lines(&scratch);
+    if wanted("sets") || wanted("unload") {
+        independent_sets(&scratch);
+    }
+    if wanted("fan") || wanted("unload") {
+        let fan = one_base_many_dependents(&scratch);
+        if wanted("unload") {
+            unloading_bases(&scratch, &fan);
+        }
+    }
+    if wanted("pipelined") {
+        pipelined(&scratch);
+    }
+    if wanted("long") {
+        long_lines(&scratch);
+    }
     let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -495,7 +495,56 @@ pub fn summarize(parse: &Parse) -> Summary {
             .or_default()
             .push(i);
     }
+    summary.compact();
     summary
+}
+
+impl Summary {
+    /// Gives back the spare capacity of every list: a workspace keeps thousands of summaries.
+    fn compact(&mut self) {
+        self.definitions.shrink_to_fit();
+        self.references.shrink_to_fit();
+        for profile in &mut self.technical_profiles {
+            profile.metadata.shrink_to_fit();
+            profile.cryptographic_keys.shrink_to_fit();
+            profile.input_claims.shrink_to_fit();
+            profile.output_claims.shrink_to_fit();
+            profile.persisted_claims.shrink_to_fit();
+            profile.display_claims.shrink_to_fit();
+            profile.input_transformations.shrink_to_fit();
+            profile.output_transformations.shrink_to_fit();
+            profile.validation_profiles.shrink_to_fit();
+        }
+        self.technical_profiles.shrink_to_fit();
+        for transformation in &mut self.transformations {
+            transformation.input_claims.shrink_to_fit();
+            transformation.output_claims.shrink_to_fit();
+            transformation.input_parameters.shrink_to_fit();
+        }
+        self.transformations.shrink_to_fit();
+        for journey in &mut self.journeys {
+            for step in &mut journey.steps {
+                for precondition in &mut step.preconditions {
+                    precondition.values.shrink_to_fit();
+                }
+                step.preconditions.shrink_to_fit();
+                step.selections.shrink_to_fit();
+                step.exchanges.shrink_to_fit();
+                step.sub_journeys.shrink_to_fit();
+            }
+            journey.steps.shrink_to_fit();
+        }
+        self.journeys.shrink_to_fit();
+        if let Some(party) = &mut self.relying_party {
+            party.output_claims.shrink_to_fit();
+        }
+        self.preconditions.shrink_to_fit();
+        self.local_findings.shrink_to_fit();
+        for found in self.by_key.values_mut() {
+            found.shrink_to_fit();
+        }
+        self.by_key.shrink_to_fit();
+    }
 }
 
 struct Collector<'s> {
