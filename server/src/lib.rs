@@ -3,6 +3,7 @@
 
 pub mod assists;
 pub mod build;
+pub mod cancel;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -206,6 +206,7 @@ impl Uses {
     fn collect(workspace: &Workspace, files: &BTreeSet<PathBuf>, kind: Option<SymbolKind>) -> Uses {
         let mut by_symbol: rustc_hash::FxHashMap<_, Vec<_>> = Default::default();
         for file_path in files {
+            crate::cancel::checkpoint();
             let Some(file) = workspace.file(file_path) else {
                 continue;
             };
@@ -275,6 +276,7 @@ fn occurrences(
     let mut out = Vec::new();
     if include_declaration {
         for file_path in &files {
+            crate::cancel::checkpoint();
             let Some(file) = workspace.file(file_path) else {
                 continue;
             };
@@ -470,6 +472,7 @@ fn outline_children(element: &Element, depth: usize) -> Vec<OutlineNode> {
     }
     let mut out = Vec::new();
     for child in element.child_elements() {
+        crate::cancel::checkpoint();
         let Some(name) = child.name() else { continue };
         let local = name.local().to_owned();
         let range = child.syntax().text_range();
@@ -578,6 +581,7 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
 pub fn workspace_symbols(workspace: &Workspace, query: &str, limit: usize) -> Vec<FoundSymbol> {
     let mut found: Vec<(i64, FoundSymbol)> = Vec::new();
     for path in workspace.all_paths() {
+        crate::cancel::checkpoint();
         let Some(file) = workspace.file(&path) else {
             continue;
         };

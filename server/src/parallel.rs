@@ -14,6 +14,8 @@ pub fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync
         return items.into_iter().map(work).collect();
     }
     let queue = Mutex::new(items.into_iter());
+    // The helpers stop with the calling thread's analysis when its request is cancelled.
+    let flag = crate::cancel::current();
     let drain = || {
         let mut done = Vec::new();
         loop {
@@ -25,7 +27,9 @@ pub fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync
         done
     };
     std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| crate::cancel::with_flag(flag.clone(), drain)))
+            .collect();
         let mut results = drain();
         for helper in helpers {
             results.extend(

@@ -20,7 +20,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 fn layer(module: &str) -> Option<u8> {
     Some(match module {
         // Plain facts and types that everything speaks.
-        "diagnostic" | "catalog" | "environments" | "parallel" => 0,
+        "diagnostic" | "catalog" | "environments" | "parallel" | "cancel" => 0,
         // Files on disk and the index of what they hold.
         "files" | "index" | "config" => 1,
         // Analyses over the index.

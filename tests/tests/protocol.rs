@@ -211,6 +211,52 @@ fn a_slow_request_can_be_cancelled() {
     assert_eq!(session.shutdown(), Some(0));
 }
 
+#[test]
+fn a_cancelled_analysis_stops_instead_of_running_on() {
+    let scratch = Scratch::new("cancel-running");
+    scratch.write("TrustFrameworkBase.xml", BASE);
+    let ext = scratch.write("TrustFrameworkExtensions.xml", EXTENSIONS);
+    // An outline of 150,000 claim types: long enough to be cancelled while it runs.
+    let mut claims = String::new();
+    for i in 0..150_000 {
+        claims.push_str(&format!(
+            "<ClaimType Id=\"c{i}\"><DataType>string</DataType></ClaimType>\n"
+        ));
+    }
+    let big_text = format!(
+        "<TrustFrameworkPolicy PolicyId=\"B2C_1A_big\" TenantId=\"t\"><BuildingBlocks><ClaimsSchema>\n{claims}</ClaimsSchema></BuildingBlocks></TrustFrameworkPolicy>"
+    );
+    let big = scratch.write("Big.xml", &big_text);
+    let mut session = Session::start();
+    session.initialize(&scratch.root, json!({"trace": {"server": "verbose"}}));
+    session.open(&ext, EXTENSIONS);
+    let slow = session.request_async(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&big)}}),
+    );
+    // A request sent after it and answered: the outline has had its turn and is running.
+    let at = position_of(EXTENSIONS, r#""displayName""#, 3);
+    session.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&ext)}, "position": at}),
+    );
+    session.notify("$/cancelRequest", json!({"id": slow}));
+    assert_eq!(error_code(&session.response(slow)), -32800);
+    // Only an analysis stopped at a checkpoint says so; one that ran to its end would not.
+    let stopped = session.wait_for(std::time::Duration::from_secs(120), |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains("documentSymbol: stopped, its request was cancelled"))
+    });
+    assert!(
+        stopped.is_some(),
+        "the outline ran on after its cancellation"
+    );
+    assert_answers(&mut session, &ext);
+    assert_eq!(session.shutdown(), Some(0));
+}
+
 /// The peak resident memory of a process, in KiB (Linux).
 fn peak_memory_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

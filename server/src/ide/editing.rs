@@ -31,6 +31,7 @@ pub fn folding_ranges(text: &str, parse: &Parse) -> Vec<Fold> {
     let mut out = Vec::new();
     let mut regions: Vec<TextSize> = Vec::new();
     for node in parse.syntax().descendants() {
+        crate::cancel::checkpoint();
         match node.kind() {
             SyntaxKind::ELEMENT if spans_lines(text, node.text_range()) => out.push(Fold {
                 range: node.text_range(),

@@ -59,6 +59,7 @@ pub fn inlay_hints(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<
     let mut profile_types: HashMap<String, Option<String>> = HashMap::new();
     let mut out = Vec::new();
     for symbol in navigation::symbols_in(workspace, path, range) {
+        crate::cancel::checkpoint();
         let Some(reference) = &symbol.reference else {
             continue;
         };
@@ -87,6 +88,7 @@ pub fn inlay_hints(workspace: &Workspace, path: &Path, range: TextRange) -> Vec<
         }
     }
     for step in crate::journeys::step_additions(workspace, path, range) {
+        crate::cancel::checkpoint();
         if step.claims.is_empty() {
             continue;
         }

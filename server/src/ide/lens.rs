@@ -51,6 +51,7 @@ pub fn code_lenses(workspace: &Workspace, path: &Path) -> Vec<Lens> {
     let mut out = Vec::new();
     let all_uses = navigation::uses_of_definitions(workspace, path);
     for definition in &file.summary.definitions {
+        crate::cancel::checkpoint();
         if !COUNTED.contains(&definition.kind) {
             continue;
         }

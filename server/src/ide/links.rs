@@ -50,6 +50,7 @@ pub fn document_links(workspace: &Workspace, path: &Path) -> Vec<Link> {
     }
     let mut out = Vec::new();
     for reference in &file.summary.references {
+        crate::cancel::checkpoint();
         if reference.kind != SymbolKind::Policy {
             continue;
         }

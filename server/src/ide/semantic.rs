@@ -56,14 +56,17 @@ pub fn semantic_tokens(
     let range = range.and_then(|r| r.intersect(whole)).unwrap_or(whole);
     let mut out: Vec<SemanticToken> = navigation::symbols_in(workspace, path, range)
         .into_iter()
-        .map(|symbol| SemanticToken {
-            range: symbol.range,
-            kind: TokenKind::Symbol(symbol.kind),
-            definition: symbol.reference.is_none(),
-            undefined: symbol
-                .reference
-                .as_ref()
-                .is_some_and(|r| navigation::is_undefined(workspace, path, r)),
+        .map(|symbol| {
+            crate::cancel::checkpoint();
+            SemanticToken {
+                range: symbol.range,
+                kind: TokenKind::Symbol(symbol.kind),
+                definition: symbol.reference.is_none(),
+                undefined: symbol
+                    .reference
+                    .as_ref()
+                    .is_some_and(|r| navigation::is_undefined(workspace, path, r)),
+            }
         })
         .collect();
     braced_values(text, &file.parse, range, &mut out);

@@ -115,6 +115,9 @@ fn locations(state: &State, found: Vec<navigation::Location>) -> Vec<Location> {
 
 fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work)).map_err(|panic| {
+        if crate::cancel::is_cancellation(panic.as_ref()) {
+            return Error::request_cancelled();
+        }
         let detail = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -163,9 +166,22 @@ impl Backend {
     ) -> Result<T> {
         self.state.ready().await;
         let state = Arc::clone(&self.state);
-        tokio::task::spawn_blocking(move || guarded(what, || work(&state)))
-            .await
-            .unwrap_or_else(|_| Err(Error::internal_error()))
+        // Raised when this future is dropped, as a `$/cancelRequest` does: the analysis then
+        // stops at its next checkpoint instead of running on for an answer nobody awaits.
+        let flag = crate::cancel::Flag::new();
+        let stop = flag.raise_on_drop();
+        let answer = tokio::task::spawn_blocking(move || {
+            let answer =
+                crate::cancel::with_flag(Some(flag.clone()), || guarded(what, || work(&state)));
+            if flag.is_raised() && answer.is_err() {
+                state.trace(format!("{what}: stopped, its request was cancelled"));
+            }
+            answer
+        })
+        .await
+        .unwrap_or_else(|_| Err(Error::internal_error()));
+        stop.disarm();
+        answer
     }
 
     /// Formats a document (or the part of it in `range`) with the client's indentation; a

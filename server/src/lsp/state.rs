@@ -114,6 +114,13 @@ impl State {
             .spawn(async move { client.log_message(lsp::MessageType::LOG, message).await });
     }
 
+    /// Logs `message` when the client asked for a verbose trace.
+    pub fn trace(&self, message: String) {
+        if self.verbose() {
+            self.log(message);
+        }
+    }
+
     fn verbose(&self) -> bool {
         self.settings
             .read()
