@@ -51,10 +51,18 @@ pub(super) fn compute(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
             }
         }
     }
-    // A claim-flow finding is reported on the InputClaim or on the step that runs the
-    // profile, so a file without journeys and technical profiles of its own has none: the
-    // analysis is skipped for it (a relying party file of a starter pack, typically).
-    if defines_journeys || defines_profiles {
+    // A claim-flow finding is about a required input claim without a default value, reported
+    // on the InputClaim or on the step that runs the profile: a file that writes neither has
+    // none, and the analysis is skipped for it (a relying party file of a starter pack, or an
+    // extension file that only amends profiles, typically).
+    let writes_required_inputs = file.summary.technical_profiles.iter().any(|tp| {
+        !tp.in_relying_party
+            && tp
+                .input_claims
+                .iter()
+                .any(|claim| claim.required && claim.default_value.is_none())
+    });
+    if defines_journeys || writes_required_inputs {
         claim_flow(&ctx, &mut out);
     }
     relying_party(&ctx, &mut out);
