@@ -68,15 +68,24 @@ impl EffectiveProfile {
 /// its file and the index of the profile in that file's summary.
 fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(Arc<FileData>, usize)> {
     let mut out = Vec::new();
-    for resolved in workspace.resolve(path, SymbolKind::TechnicalProfile, id) {
-        if let Some(file) = workspace.file(&resolved.path) {
+    for file_path in &workspace.chain(path).files {
+        let Some(file) = workspace.file(file_path) else {
+            continue;
+        };
+        let ranges: Vec<_> = file
+            .summary
+            .lookup(SymbolKind::TechnicalProfile, id)
+            .map(|definition| definition.id_range)
+            .collect();
+        for range in ranges {
             // Within one file, the id's range identifies the profile.
-            if let Some(index) =
-                file.summary.technical_profiles.iter().position(|tp| {
-                    !tp.in_relying_party && tp.id_range == resolved.definition.id_range
-                })
+            if let Some(index) = file
+                .summary
+                .technical_profiles
+                .iter()
+                .position(|tp| !tp.in_relying_party && tp.id_range == range)
             {
-                out.push((file, index));
+                out.push((Arc::clone(&file), index));
             }
         }
     }
@@ -184,4 +193,73 @@ fn build(
     profile.definitions = parts.iter().rev().map(|(f, _)| f.path.clone()).collect();
     visiting.pop();
     Some(profile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(id: &str, base: Option<&str>, profiles: &str) -> Arc<str> {
+        let base = base.map_or(String::new(), |b| {
+            format!("<BasePolicy><TenantId>t</TenantId><PolicyId>{b}</PolicyId></BasePolicy>")
+        });
+        Arc::from(format!(
+            "<TrustFrameworkPolicy PolicyId=\"{id}\" TenantId=\"t\">{base}<ClaimsProviders><ClaimsProvider><TechnicalProfiles>{profiles}</TechnicalProfiles></ClaimsProvider></ClaimsProviders></TrustFrameworkPolicy>"
+        ))
+    }
+
+    fn profile(id: &str, key_value: &str) -> String {
+        format!("<TechnicalProfile Id=\"{id}\"><Metadata><Item Key=\"K\">{key_value}</Item></Metadata></TechnicalProfile>")
+    }
+
+    #[test]
+    fn a_profile_is_seen_through_each_chain_and_follows_base_edits() {
+        let workspace = Workspace::new();
+        let base = PathBuf::from("/w/Base.xml");
+        let (one, two) = (PathBuf::from("/w/One.xml"), PathBuf::from("/w/Two.xml"));
+        workspace.set_file(
+            base.clone(),
+            policy("B2C_1A_Base", None, &profile("A", "1")),
+            false,
+        );
+        workspace.set_file(
+            one.clone(),
+            policy("B2C_1A_One", Some("B2C_1A_Base"), ""),
+            false,
+        );
+        // The second amends A: its view of A is its own.
+        workspace.set_file(
+            two.clone(),
+            policy("B2C_1A_Two", Some("B2C_1A_Base"), &profile("A", "2")),
+            false,
+        );
+
+        let from_base = effective_profile(&workspace, &base, "A").expect("A");
+        let from_one = effective_profile(&workspace, &one, "A").expect("A");
+        let from_two = effective_profile(&workspace, &two, "A").expect("A");
+        assert_eq!(from_base.metadata_value("K"), Some("1"));
+        assert_eq!(from_one.definitions, vec![base.clone()]);
+        assert_eq!(from_one.metadata_value("K"), Some("1"));
+        assert_eq!(from_two.metadata_value("K"), Some("2"));
+        // The id as asked is part of the answer.
+        assert_eq!(effective_profile(&workspace, &one, "a").expect("a").id, "a");
+
+        workspace.set_file(
+            base.clone(),
+            policy("B2C_1A_Base", None, &profile("A", "3")),
+            false,
+        );
+        assert_eq!(
+            effective_profile(&workspace, &one, "A")
+                .and_then(|p| p.metadata_value("K").map(str::to_owned)),
+            Some("3".to_owned())
+        );
+        let from_two = effective_profile(&workspace, &two, "A").expect("A");
+        assert_eq!(
+            from_two.metadata.len(),
+            2,
+            "the base's new item, then the amendment"
+        );
+        assert_eq!(from_two.metadata[0].value.value, "3");
+    }
 }
