@@ -131,13 +131,43 @@ pub(crate) fn optional_string(value: Option<&str>) -> String {
     }
 }
 
+/// A catalog table generated from a hand-written data file in the project.
+pub(crate) struct DataTable {
+    /// The data file, from the project root.
+    pub(crate) data: &'static str,
+    /// The generated Rust file, from the project root.
+    pub(crate) output: &'static str,
+    /// The Rust module made of the data file's text.
+    pub(crate) render: fn(&str) -> Result<String>,
+}
+
+pub(crate) const DATA_TABLES: [DataTable; 3] = [
+    DataTable {
+        data: technical_profiles::DATA,
+        output: technical_profiles::OUTPUT,
+        render: technical_profiles::render,
+    },
+    DataTable {
+        data: transformations::DATA,
+        output: transformations::OUTPUT,
+        render: transformations::render,
+    },
+    DataTable {
+        data: string_ids::DATA,
+        output: string_ids::OUTPUT,
+        render: string_ids::render,
+    },
+];
+
 /// The catalog tables generated from data files in the project, as (path, contents).
 fn data_tables(root: &Path) -> Result<Vec<(PathBuf, String)>> {
-    Ok(vec![
-        technical_profiles::generate(root)?,
-        transformations::generate(root)?,
-        string_ids::generate(root)?,
-    ])
+    DATA_TABLES
+        .iter()
+        .map(|table| {
+            let text = read_data(root, table.data)?;
+            Ok((root.join(table.output), (table.render)(&text)?))
+        })
+        .collect()
 }
 
 pub(crate) fn run(mode: Mode) -> Result<()> {
@@ -161,6 +191,11 @@ pub(crate) fn run(mode: Mode) -> Result<()> {
 pub(crate) fn read_data(root: &Path, relative: &str) -> Result<String> {
     std::fs::read_to_string(root.join(relative))
         .map_err(|e| Error(format!("cannot read {relative}: {e}")))
+}
+
+/// Read a data file's text strictly into `T` (unknown fields are refused by `T`'s derive).
+pub(crate) fn parse_data<T: serde::de::DeserializeOwned>(text: &str, source: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| Error(format!("{source}: {e}")))
 }
 
 /// `text` as `//` comment lines at `indent`, wrapped before 100 columns.
@@ -288,33 +323,17 @@ mod tests {
     #[test]
     fn an_edited_data_file_makes_its_table_stale() {
         let root = project_root();
-        type Render = fn(&str) -> Result<String>;
-        let cases: [(&str, &str, &str, Render); 3] = [
-            (
-                technical_profiles::DATA,
-                "key = \"SignUpTarget\"",
-                "key = \"SignUpTargetRenamed\"",
-                technical_profiles::render,
-            ),
-            (
-                transformations::DATA,
-                "name = \"AndClaims\"",
-                "name = \"AndClaimsRenamed\"",
-                transformations::render,
-            ),
-            (
-                string_ids::DATA,
-                "id = \"alert_message\"",
-                "id = \"alert_message_renamed\"",
-                string_ids::render,
-            ),
+        let edits = [
+            ("key = \"SignUpTarget\"", "key = \"SignUpTargetRenamed\""),
+            ("name = \"AndClaims\"", "name = \"AndClaimsRenamed\""),
+            ("id = \"alert_message\"", "id = \"alert_message_renamed\""),
         ];
-        for (data, from, to, render) in cases {
-            let text = read_data(&root, data).unwrap_or_else(|e| panic!("{e}"));
-            assert!(text.contains(from), "{data} no longer has {from}");
-            let edited = render(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"));
-            let output = root.join(data).with_extension("rs");
-            let error = ensure_file_contents(Mode::Check, &output, &edited)
+        for (table, (from, to)) in DATA_TABLES.iter().zip(edits) {
+            let text = read_data(&root, table.data).unwrap_or_else(|e| panic!("{e}"));
+            assert!(text.contains(from), "{} no longer has {from}", table.data);
+            let edited =
+                (table.render)(&text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{e}"));
+            let error = ensure_file_contents(Mode::Check, &root.join(table.output), &edited)
                 .expect_err("an edited data file must make its table stale");
             assert!(error.to_string().contains("is stale"), "{error}");
         }

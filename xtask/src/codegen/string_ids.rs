@@ -4,20 +4,13 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{bail, read_data, reformat, string, Result, GENERATED_MARK};
+use super::{bail, parse_data, reformat, string, Result, GENERATED_MARK};
 
-const OUTPUT: &str = "server/src/catalog/string_ids.rs";
+pub(crate) const OUTPUT: &str = "server/src/catalog/string_ids.rs";
 pub(crate) const DATA: &str = "server/src/catalog/string_ids.toml";
-
-/// Render `server/src/catalog/string_ids.rs`; returns its path and contents.
-pub(crate) fn generate(root: &Path) -> Result<(PathBuf, String)> {
-    let text = read_data(root, DATA)?;
-    Ok((root.join(OUTPUT), render(&text)?))
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +29,7 @@ struct StringId {
 
 /// Render the Rust module from the text of the data file.
 pub(crate) fn render(text: &str) -> Result<String> {
-    let data: Data = toml::from_str(text).map_err(|e| super::Error(format!("{DATA}: {e}")))?;
+    let data: Data = parse_data(text, DATA)?;
     let mut seen = HashSet::new();
     let mut out = String::new();
     let _ = write!(

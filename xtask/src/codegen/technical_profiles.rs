@@ -8,23 +8,16 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::{
-    bail, comment, optional_string, read_data, reformat, string, strings, Result, Value,
+    bail, comment, optional_string, parse_data, reformat, string, strings, Result, Value,
     GENERATED_MARK,
 };
 
-const OUTPUT: &str = "server/src/catalog/technical_profiles.rs";
+pub(crate) const OUTPUT: &str = "server/src/catalog/technical_profiles.rs";
 pub(crate) const DATA: &str = "server/src/catalog/technical_profiles.toml";
-
-/// Render `server/src/catalog/technical_profiles.rs`; returns its path and contents.
-pub(crate) fn generate(root: &Path) -> Result<(PathBuf, String)> {
-    let text = read_data(root, DATA)?;
-    Ok((root.join(OUTPUT), render(&text)?))
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,7 +92,7 @@ const PROTOCOLS: &[&str] = &[
 
 /// Render the Rust module from the text of the data file.
 pub(crate) fn render(text: &str) -> Result<String> {
-    let data: Data = toml::from_str(text).map_err(|e| super::Error(format!("{DATA}: {e}")))?;
+    let data: Data = parse_data(text, DATA)?;
     check(&data)?;
     let mut body = String::new();
     body.push_str(

@@ -9,22 +9,15 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::{
-    bail, comment, optional_string, read_data, reformat, string, strings, Result, GENERATED_MARK,
+    bail, comment, optional_string, parse_data, reformat, string, strings, Result, GENERATED_MARK,
 };
 
-const OUTPUT: &str = "server/src/catalog/transformations.rs";
+pub(crate) const OUTPUT: &str = "server/src/catalog/transformations.rs";
 pub(crate) const DATA: &str = "server/src/catalog/transformations.toml";
-
-/// Render `server/src/catalog/transformations.rs`; returns its path and contents.
-pub(crate) fn generate(root: &Path) -> Result<(PathBuf, String)> {
-    let text = read_data(root, DATA)?;
-    Ok((root.join(OUTPUT), render(&text)?))
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,7 +96,7 @@ const FAMILIES: &[&str] = &[
 
 /// Render the Rust module from the text of the data file.
 pub(crate) fn render(text: &str) -> Result<String> {
-    let data: Data = toml::from_str(text).map_err(|e| super::Error(format!("{DATA}: {e}")))?;
+    let data: Data = parse_data(text, DATA)?;
     let mut names = HashSet::new();
     let mut out = String::new();
     let _ = write!(
