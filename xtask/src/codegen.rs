@@ -6,8 +6,8 @@
 //!
 //! The generators: the element model from the published schema and its overlay (`elements`),
 //! and the catalog tables kept as hand-written data files beside the code they become
-//! (`technical_profiles`, `transformations`, `string_ids`), which need nothing outside the
-//! project.
+//! (`technical_profiles`, `transformations`, `string_ids`, `resolvers`), which need nothing
+//! outside the project.
 
 use std::fmt;
 use std::io::Write as _;
@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod elements;
+mod resolvers;
 mod string_ids;
 mod technical_profiles;
 mod transformations;
@@ -141,7 +142,7 @@ pub(crate) struct DataTable {
     pub(crate) render: fn(&str) -> Result<String>,
 }
 
-pub(crate) const DATA_TABLES: [DataTable; 3] = [
+pub(crate) const DATA_TABLES: [DataTable; 4] = [
     DataTable {
         data: technical_profiles::DATA,
         output: technical_profiles::OUTPUT,
@@ -156,6 +157,11 @@ pub(crate) const DATA_TABLES: [DataTable; 3] = [
         data: string_ids::DATA,
         output: string_ids::OUTPUT,
         render: string_ids::render,
+    },
+    DataTable {
+        data: resolvers::DATA,
+        output: resolvers::OUTPUT,
+        render: resolvers::render,
     },
 ];
 
@@ -304,12 +310,12 @@ mod tests {
         }
     }
 
-    /// The checked-in technical-profile, transformation and StringId tables are what `cargo
-    /// xtask codegen` makes of their data files. Needs nothing outside the project.
+    /// The checked-in technical-profile, transformation, StringId and vocabulary tables are what
+    /// `cargo xtask codegen` makes of their data files. Needs nothing outside the project.
     #[test]
     fn generated_catalog_tables_are_fresh() {
         let tables = data_tables(&project_root()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(tables.len(), 3);
+        assert_eq!(tables.len(), DATA_TABLES.len());
         for (path, contents) in tables {
             assert!(contents.starts_with(GENERATED_MARK), "{}", path.display());
             if let Err(error) = ensure_file_contents(Mode::Check, &path, &contents) {
@@ -327,7 +333,9 @@ mod tests {
             ("key = \"SignUpTarget\"", "key = \"SignUpTargetRenamed\""),
             ("name = \"AndClaims\"", "name = \"AndClaimsRenamed\""),
             ("id = \"alert_message\"", "id = \"alert_message_renamed\""),
+            ("value = \"TextBox\"", "value = \"TextBoxRenamed\""),
         ];
+        assert_eq!(edits.len(), DATA_TABLES.len(), "one edit per data file");
         for (table, (from, to)) in DATA_TABLES.iter().zip(edits) {
             let text = read_data(&root, table.data).unwrap_or_else(|e| panic!("{e}"));
             assert!(text.contains(from), "{} no longer has {from}", table.data);

@@ -14,8 +14,9 @@
 //! stays outside the project (`../shared/corpus/starterpack/`), and merges the hand-written
 //! overlay `element_docs.toml` (docs, reference kinds of attributes, each with its source). The
 //! same command generates the tables of technical-profile types and metadata keys
-//! (`technical_profiles.rs`), transformation methods (`transformations.rs`) and StringIds
-//! (`string_ids.rs`) from the hand-written data files beside them (`*.toml`, each fact with its
+//! (`technical_profiles.rs`), transformation methods (`transformations.rs`), StringIds
+//! (`string_ids.rs`) and the value vocabularies (`resolvers.rs`: claim resolvers, data types,
+//! input types, page contracts) from the hand-written data files beside them (`*.toml`, each fact with its
 //! source): edit the data, never the generated Rust, which stays plain static data with no
 //! start-up cost.
 
