@@ -1,9 +1,11 @@
 //! Repository tasks, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`).
 //!
-//! - `codegen`: regenerate `server/src/catalog/elements.rs` from the published schema
+//! - `codegen`: regenerate the catalog tables `server/src/catalog/{technical_profiles,
+//!   transformations,string_ids,resolvers}.rs` from the hand-written data files beside them
+//!   (`*.toml`), then `server/src/catalog/elements.rs` from the published schema
 //!   (`../shared/corpus/starterpack/TrustFrameworkPolicy_0.3.0.0.xsd`, outside the project) and
 //!   the hand-written overlay `server/src/catalog/element_docs.toml`.
-//! - `codegen --check`: fail instead of writing when the file is stale.
+//! - `codegen --check`: fail instead of writing when a file is stale.
 
 use std::process::ExitCode;
 

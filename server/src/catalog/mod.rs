@@ -12,7 +12,13 @@
 //!
 //! The element model (`elements.rs`) is generated: `cargo xtask codegen` reads the schema, which
 //! stays outside the project (`../shared/corpus/starterpack/`), and merges the hand-written
-//! overlay `element_docs.toml` (docs, reference kinds of attributes, each with its source).
+//! overlay `element_docs.toml` (docs, reference kinds of attributes, each with its source). The
+//! same command generates the tables of technical-profile types and metadata keys
+//! (`technical_profiles.rs`), transformation methods (`transformations.rs`), StringIds
+//! (`string_ids.rs`) and the value vocabularies (`resolvers.rs`: claim resolvers, data types,
+//! input types, page contracts) from the hand-written data files beside them (`*.toml`, each fact with its
+//! source): edit the data, never the generated Rust, which stays plain static data with no
+//! start-up cost.
 
 use crate::diagnostic::DiagnosticCode;
 

@@ -29,7 +29,9 @@ use std::path::{Path, PathBuf};
 use roxmltree::{Document, Node};
 use serde::Deserialize;
 
-use super::{bail, reformat, Error, Result, GENERATED_MARK};
+use super::{
+    bail, optional_string, reformat, string, strings, Error, Result, Value, GENERATED_MARK,
+};
 
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const ROOT_ELEMENT: &str = "TrustFrameworkPolicy";
@@ -55,57 +57,6 @@ pub(crate) fn generate(root: &Path, schema: &Path) -> Result<(PathBuf, String)> 
 
 // ---------------------------------------------------------------------------------------------
 // The model
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Value {
-    String,
-    Boolean,
-    Integer,
-    Url,
-    Enum,
-    Any,
-    /// `ValueType::Reference(SymbolKind::<kind>)`.
-    Reference(String),
-}
-
-impl Value {
-    fn parse(text: &str) -> Result<Value> {
-        Ok(match text {
-            "String" => Value::String,
-            "Boolean" => Value::Boolean,
-            "Integer" => Value::Integer,
-            "Url" => Value::Url,
-            "Enum" => Value::Enum,
-            "Any" => Value::Any,
-            _ => match text
-                .strip_prefix("Reference(")
-                .and_then(|k| k.strip_suffix(')'))
-            {
-                Some(kind)
-                    if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphanumeric()) =>
-                {
-                    Value::Reference(kind.to_owned())
-                }
-                _ => bail!(
-                    "{OVERLAY}: unknown value type {text:?} (String, Boolean, Integer, Url, Enum, \
-                     Any or Reference(<SymbolKind>))"
-                ),
-            },
-        })
-    }
-
-    fn rust(&self) -> String {
-        match self {
-            Value::String => "ValueType::String".into(),
-            Value::Boolean => "ValueType::Boolean".into(),
-            Value::Integer => "ValueType::Integer".into(),
-            Value::Url => "ValueType::Url".into(),
-            Value::Enum => "ValueType::Enum".into(),
-            Value::Any => "ValueType::Any".into(),
-            Value::Reference(kind) => format!("ValueType::Reference(SymbolKind::{kind})"),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Attribute {
@@ -592,7 +543,7 @@ fn apply_overlay(model: &mut Model, overlay: &Overlay) -> Result<()> {
                     spec.name
                 );
             }
-            spec.text_value = Value::parse(&value)?;
+            spec.text_value = Value::parse(&value, OVERLAY)?;
             if spec.text_value != Value::Enum {
                 spec.text_allowed.clear();
             }
@@ -610,7 +561,7 @@ fn apply_overlay(model: &mut Model, overlay: &Overlay) -> Result<()> {
                 attribute.doc = doc;
             }
             if let Some(value) = value {
-                attribute.value = Value::parse(&value)?;
+                attribute.value = Value::parse(&value, OVERLAY)?;
                 if attribute.value != Value::Enum {
                     attribute.allowed.clear();
                 }
@@ -699,15 +650,6 @@ fn merge<'s>(variants: impl Iterator<Item = &'s Spec> + Clone) -> Spec {
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
-
-fn string(text: &str) -> String {
-    format!("{text:?}")
-}
-
-fn strings(values: &[String]) -> String {
-    let items: Vec<String> = values.iter().map(|v| string(v)).collect();
-    format!("&[{}]", items.join(", "))
-}
 
 fn render(model: &Model) -> String {
     let mut out = String::new();
@@ -801,10 +743,7 @@ fn render(model: &Model) -> String {
          static BY_PARENT: &[(Option<&str>, &str, usize)] = &[\n",
     );
     for (parent, name, index) in &model.by_parent {
-        let parent = match parent {
-            Some(p) => format!("Some({})", string(p)),
-            None => "None".to_owned(),
-        };
+        let parent = optional_string(parent.as_deref());
         let _ = writeln!(out, "({parent}, {}, {index}),", string(name));
     }
     out.push_str(
