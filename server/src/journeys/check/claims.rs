@@ -10,8 +10,12 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode, Related};
 use crate::index::summary::Precondition;
 use crate::index::{id_key, ids_match, SymbolKind};
 
-use crate::journeys::flow::{analyze, journey_flow, relying_party_bag, Bag, BagRef, JourneyFlow};
-use crate::journeys::model::{ClaimKey, Context, Via};
+use crate::journeys::flow::{
+    analyze, journey_flow, relying_party_bag, Bag, BagRef, ExchangeFlow, JourneyFlow,
+};
+use crate::journeys::model::{ClaimKey, ClaimTaken, Context, EffectiveStep, Via};
+
+use super::paths::{claims_skipped_on_paths, WORK_PER_FILE};
 
 /// Whether the step only runs when `claim` has a value (a precondition skips it otherwise).
 fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
@@ -28,6 +32,7 @@ fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
 pub(super) fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let analysis = analyze(ctx);
     let mut seen: HashSet<(TextRange, ClaimKey)> = HashSet::new();
+    let mut work = WORK_PER_FILE;
     for flow in &analysis.flows {
         if flow.complete {
             check_steps(
@@ -37,6 +42,7 @@ pub(super) fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 &mut seen,
                 out,
             );
+            claims_skipped_on_paths(ctx, flow, &mut work, &mut seen, out);
         }
     }
     // Sub-journeys: a claim is missing only if no invocation supplies it.
@@ -103,26 +109,14 @@ fn check_steps<'a>(
                 }
                 let claim = &taken.claim;
                 let produced = bag.contains_key(taken.key)
-                    || profile.adds.iter().any(|a| {
-                        a.claim.key == taken.key
-                            && (profile.collects_from_user()
-                                || matches!(a.via, Via::InputTransformation(_)))
-                    })
+                    || profile.supplies_own_input(taken.key)
                     || runs_only_with(&step.step.preconditions, claim);
                 // An undefined claim is reported as undefined, once, not also as not produced.
                 if produced || !ctx.defines_claim(claim) {
                     continue;
                 }
-                // Where to report: the InputClaim if this file writes it, else the step.
-                let here = |path: &Path| path == ctx.path;
-                let range = if here(&taken.path) {
-                    taken.range
-                } else {
-                    match exchange.reference(step) {
-                        Some((path, range)) if here(path) => range,
-                        None if here(&step.path) => step.step.order_range,
-                        _ => continue,
-                    }
+                let Some((range, related)) = placement(ctx, taken, exchange, step) else {
+                    continue;
                 };
                 if !seen.insert((range, taken.key)) {
                     continue;
@@ -136,26 +130,52 @@ fn check_steps<'a>(
                         journey.id
                     ),
                 );
-                if !here(&taken.path) || !here(&step.path) {
-                    let (path, range, message) = if here(&taken.path) {
-                        (
-                            step.path.clone(),
-                            step.step.order_range,
-                            "the step that runs the profile",
-                        )
-                    } else {
-                        (taken.path.to_path_buf(), taken.range, "the input claim")
-                    };
-                    d.related.push(Related {
-                        path,
-                        range,
-                        message: message.to_owned(),
-                    });
-                }
+                d.related.extend(related);
                 out.push(d);
             }
         }
     }
+}
+
+/// Where a finding about an input claim of a step's profile goes: the InputClaim if this
+/// file writes it, else the step's reference to the profile if this file writes that (a
+/// journey's default issuer: the step's Order); with the other place as related when it is in
+/// another file. `None` when this file writes neither.
+pub(super) fn placement(
+    ctx: &Context,
+    taken: &ClaimTaken,
+    exchange: &ExchangeFlow,
+    step: &EffectiveStep,
+) -> Option<(TextRange, Option<Related>)> {
+    let here = |path: &Path| path == ctx.path;
+    let range = if here(&taken.path) {
+        taken.range
+    } else {
+        match exchange.reference(step) {
+            Some((path, range)) if here(path) => range,
+            None if here(&step.path) => step.step.order_range,
+            _ => return None,
+        }
+    };
+    let related = if !here(&taken.path) || !here(&step.path) {
+        let (path, range, message) = if here(&taken.path) {
+            (
+                step.path.clone(),
+                step.step.order_range,
+                "the step that runs the profile",
+            )
+        } else {
+            (taken.path.to_path_buf(), taken.range, "the input claim")
+        };
+        Some(Related {
+            path,
+            range,
+            message: message.to_owned(),
+        })
+    } else {
+        None
+    };
+    Some((range, related))
 }
 
 /// A claim that only validation profiles of earlier self-asserted steps put in the bag: their
