@@ -6,8 +6,9 @@
 //!
 //! A file's findings depend on: the file itself (the cache lives on its version of the
 //! file, so any edit of it recomputes), its chain, what its ancestors define (their journey
-//! fingerprint) and the relying parties of its descendants (their DefaultUserJourney and
-//! input claims seed the bags of the journeys they run).
+//! fingerprint) and its descendants: their relying parties' DefaultUserJourney and input
+//! claims seed the bags of the journeys they run, and the run-time path rule judges a journey
+//! as each relying party's chain amends it (their journey fingerprint).
 //!
 //! The fingerprint leaves out text ranges, so that an edit that only shifts offsets keeps
 //! it. A finding's own range is in the file itself, but its related locations may point into
@@ -190,7 +191,8 @@ struct Entry {
     chain: Arc<Chain>,
     /// The fingerprints of the ancestors, nearest first (`None` for a file not loaded).
     ancestors: Vec<Option<Arc<Fingerprint>>>,
-    /// The other files whose chain includes this one, with their relying-party hash.
+    /// The other files whose chain includes this one, with the hash of their relying party and
+    /// journey fingerprints.
     dependents: Vec<(PathBuf, u64)>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -223,9 +225,12 @@ pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
         .into_iter()
         .filter(|p| p.as_path() != path)
         .map(|p| {
-            let hash = workspace
-                .file(&p)
-                .map_or(0, |f| fingerprint(&f).relying_party);
+            let hash = workspace.file(&p).map_or(0, |f| {
+                let fingerprint = fingerprint(&f);
+                let h = &mut DefaultHasher::default();
+                (fingerprint.relying_party, fingerprint.journeys).hash(h);
+                h.finish()
+            });
             (p, hash)
         })
         .collect();

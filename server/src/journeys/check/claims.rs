@@ -15,7 +15,7 @@ use crate::journeys::flow::{
 };
 use crate::journeys::model::{ClaimKey, ClaimTaken, Context, EffectiveStep, Via};
 
-use super::paths::{claims_skipped_on_paths, WORK_PER_FILE};
+use super::paths::claims_skipped_on_paths;
 
 /// Whether the step only runs when `claim` has a value (a precondition skips it otherwise).
 fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
@@ -32,7 +32,6 @@ fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
 pub(super) fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let analysis = analyze(ctx);
     let mut seen: HashSet<(TextRange, ClaimKey)> = HashSet::new();
-    let mut work = WORK_PER_FILE;
     for flow in &analysis.flows {
         if flow.complete {
             check_steps(
@@ -42,9 +41,11 @@ pub(super) fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 &mut seen,
                 out,
             );
-            claims_skipped_on_paths(ctx, flow, &mut work, &mut seen, out);
         }
     }
+    // What an upload check already reported on an input claim is not said twice.
+    let reported: HashSet<TextRange> = seen.iter().map(|(range, _)| *range).collect();
+    claims_skipped_on_paths(ctx, &reported, out);
     // Sub-journeys: a claim is missing only if no invocation supplies it.
     for id in ctx.journey_ids(SymbolKind::SubJourney).iter() {
         let key = id_key(id);
@@ -115,7 +116,7 @@ fn check_steps<'a>(
                 if produced || !ctx.defines_claim(claim) {
                     continue;
                 }
-                let Some((range, related)) = placement(ctx, taken, exchange, step) else {
+                let Some((range, related)) = placement(&ctx.path, taken, exchange, step) else {
                     continue;
                 };
                 if !seen.insert((range, taken.key)) {
@@ -137,17 +138,17 @@ fn check_steps<'a>(
     }
 }
 
-/// Where a finding about an input claim of a step's profile goes: the InputClaim if this
-/// file writes it, else the step's reference to the profile if this file writes that (a
+/// Where a finding about an input claim of a step's profile goes in `file`: the InputClaim if
+/// the file writes it, else the step's reference to the profile if this file writes that (a
 /// journey's default issuer: the step's Order); with the other place as related when it is in
 /// another file. `None` when this file writes neither.
 pub(super) fn placement(
-    ctx: &Context,
+    file: &Path,
     taken: &ClaimTaken,
     exchange: &ExchangeFlow,
     step: &EffectiveStep,
 ) -> Option<(TextRange, Option<Related>)> {
-    let here = |path: &Path| path == ctx.path;
+    let here = |path: &Path| path == file;
     let range = if here(&taken.path) {
         taken.range
     } else {

@@ -22,13 +22,17 @@
 //! rule says nothing. Sub-journeys' own steps are not judged here.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 use syntax::TextRange;
 
 use crate::diagnostic::{Diagnostic, DiagnosticCode, Related};
 use crate::index::summary::Precondition;
-use crate::journeys::flow::{ExchangeFlow, JourneyFlow};
+use crate::index::{id_key, SymbolKind};
+use crate::journeys::flow::{
+    journey_flow, relying_parties_of, relying_party_bag, ExchangeFlow, JourneyFlow,
+};
 use crate::journeys::model::{ClaimKey, ClaimTaken, Context, EffectiveStep, Via};
 
 use super::claims::placement;
@@ -40,7 +44,7 @@ const MAX_LITERALS: usize = 14;
 /// The most distinct states before one step.
 const MAX_STATES: usize = 4096;
 /// The state updates one file's analysis may spend on this rule.
-pub(super) const WORK_PER_FILE: usize = 1 << 19;
+const WORK_PER_FILE: usize = 1 << 19;
 
 /// The value of every tracked claim, four bits each: 0 absent, 1..=n the claim's literals,
 /// n+1 any other value.
@@ -486,12 +490,72 @@ struct Need<'f> {
     taken: &'f ClaimTaken,
 }
 
-/// The findings of the rule on one complete user journey's flow.
+/// The findings of the rule in the file of `ctx`. A journey runs as the chain of the relying
+/// party that runs it amends it (an extension adds the validation profile that sets a claim,
+/// say), so the paths are judged in the chain of each relying party of the file or built on
+/// it, and reported where the file writes the input claim or the step's reference to its
+/// profile. A journey that no relying party in the workspace runs is not judged.
 pub(super) fn claims_skipped_on_paths(
     ctx: &Context,
+    reported: &HashSet<TextRange>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut work = WORK_PER_FILE;
+    let mut seen: HashSet<(TextRange, String)> = HashSet::new();
+    let chain = ctx.chain();
+    let mut relying_parties = relying_parties_of(ctx.workspace, &ctx.path);
+    relying_parties.sort_by(|a, b| a.path.cmp(&b.path));
+    for rp in relying_parties {
+        let Some(journey_ref) = &rp.default_journey else {
+            continue;
+        };
+        let run = Context::new(ctx.workspace, &rp.path);
+        if !run.chain().is_complete() {
+            continue;
+        }
+        let Some(journey) = run.journey(SymbolKind::UserJourney, &journey_ref.text) else {
+            continue;
+        };
+        let flow = journey_flow(&run, journey, relying_party_bag(&run, &rp));
+        if !flow.complete {
+            continue;
+        }
+        let runner = ctx
+            .workspace
+            .file(&rp.path)
+            .filter(|_| rp.path != ctx.path)
+            .and_then(|f| f.summary.policy_id.as_ref().map(|p| p.text.clone()));
+        let file = Judged {
+            path: &ctx.path,
+            chain: &chain.files,
+            runner: runner.as_deref(),
+            reported,
+        };
+        judge(&run, &file, &flow, &mut work, &mut seen, out);
+        if work == 0 {
+            return;
+        }
+    }
+}
+
+/// The file findings go to, and how it is reached.
+struct Judged<'a> {
+    path: &'a Path,
+    /// Its chain: related locations stay in it (its journey findings are cached with it).
+    chain: &'a [PathBuf],
+    /// The PolicyId of the relying party whose chain is judged, when it is another file.
+    runner: Option<&'a str>,
+    /// Input claims already reported by the upload checks.
+    reported: &'a HashSet<TextRange>,
+}
+
+/// The findings of the rule on one complete user journey's flow, in the chain of `ctx`.
+fn judge(
+    ctx: &Context,
+    file: &Judged,
     flow: &JourneyFlow,
     work: &mut usize,
-    seen: &mut HashSet<(TextRange, ClaimKey)>,
+    seen: &mut HashSet<(TextRange, String)>,
     out: &mut Vec<Diagnostic>,
 ) {
     let journey = &flow.journey;
@@ -572,13 +636,16 @@ pub(super) fn claims_skipped_on_paths(
             let Some(step) = step_at(need.position) else {
                 continue;
             };
-            let Some((range, related)) = placement(ctx, need.taken, need.exchange, step) else {
+            let Some((range, related)) = placement(file.path, need.taken, need.exchange, step)
+            else {
                 continue;
             };
-            if !seen.insert((range, key)) {
+            if file.reported.contains(&range) || !seen.insert((range, id_key(&need.taken.claim))) {
                 continue;
             }
-            out.push(finding(flow, need, step, path, range, related));
+            let mut d = finding(flow, need, step, path, range, related, file.runner);
+            d.related.retain(|r| file.chain.contains(&r.path));
+            out.push(d);
         }
     }
 }
@@ -590,6 +657,7 @@ fn finding(
     path: &Witness,
     range: TextRange,
     related: Option<Related>,
+    runner: Option<&str>,
 ) -> Diagnostic {
     let journey = &flow.journey;
     let claim = &need.taken.claim;
@@ -628,11 +696,12 @@ fn finding(
         });
     }
     let label = step.label();
+    let run_by = runner.map_or_else(String::new, |r| format!(" (as relying party {r} runs it)"));
     let mut d = Diagnostic::new(
         range,
         DiagnosticCode::ClaimNotProducedOnPath,
         format!(
-            "claim \"{claim}\" is a required input claim of technical profile \"{}\" in {label} of {} \"{}\", but every earlier step that outputs it can be skipped while {label} runs: {}. \
+            "claim \"{claim}\" is a required input claim of technical profile \"{}\" in {label} of {} \"{}\"{run_by}, but every earlier step that outputs it can be skipped while {label} runs: {}. \
              Skip {label} in that case too (give it the same precondition), or output \"{claim}\" on that path",
             need.exchange.profile.id,
             journey.kind_name(),
