@@ -5,6 +5,10 @@
 //! claim is skipped while the step that needs it runs, and reports it only with such a path in
 //! hand, naming the producers and the precondition that skips each.
 //!
+//! A journey runs as the chain of the relying party that runs it amends it, so it is judged in
+//! the chain of each relying party of the file or built on it (a journey no relying party in
+//! the workspace runs is not judged), and reported where the file writes the input claim.
+//!
 //! The model. The claims that the journey's preconditions test (at most [`MAX_TRACKED`]), and
 //! the required claim, each hold an abstract value: absent, one of the literals a ClaimEquals
 //! compares it with, or some other value. A step that runs runs one of its ClaimsExchanges (a
@@ -16,6 +20,13 @@
 //! model cannot read leaves its step free to run or be skipped, but never skips a producer of
 //! the required claim and never lets the consuming step count as running. A running SendClaims
 //! step, or an InvokeSubJourney step into Transfer sub-journeys, ends the path.
+//!
+//! The model takes the outputs of one step as independent, which they are not (a sign-in page
+//! sets the phone number or the e-mail, never neither), so a path counts only when every
+//! producer is skipped by a precondition on one and the same claim: one fact about the bag
+//! ("objectId exists") and not a conjunction of several. Measured on the corpus: without this,
+//! the starter pack's passwordless scenario is reported (its steps skipped when the e-mail is
+//! missing and when the phone number is missing), a path its sign-in page rules out.
 //!
 //! The reachable values are explored step by step, each step's set capped at [`MAX_STATES`]
 //! and the whole file's exploration at [`WORK_PER_FILE`] state updates; past either cap the
@@ -140,13 +151,29 @@ enum Verdict {
 
 impl Guard {
     fn verdict(&self, state: State) -> Verdict {
+        self.verdict_on(state, None)
+    }
+
+    /// The verdict when only the preconditions on the claim in slot `only` (all, for `None`)
+    /// may skip the step: the others are taken as not satisfied.
+    fn verdict_on(&self, state: State, only: Option<usize>) -> Verdict {
         match self {
             Guard::Unknown => Verdict::Either,
             Guard::Known(conditions) => conditions
                 .iter()
+                .filter(|c| only.is_none_or(|slot| c.slot == slot))
                 .find(|c| c.satisfied(state))
                 .map_or(Verdict::Runs, |c| Verdict::Skipped(c.index)),
         }
+    }
+
+    /// The claims (slots) its preconditions test.
+    fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        let conditions: &[Condition] = match self {
+            Guard::Known(conditions) => conditions,
+            Guard::Unknown => &[],
+        };
+        conditions.iter().map(|c| c.slot)
     }
 }
 
@@ -368,13 +395,14 @@ fn apply(
 type Witness = Vec<(usize, usize)>;
 
 /// Explores the journey for the required claim `key` and answers, for each position in
-/// `targets` (ascending), a path on which it is absent there and the step runs. `None` when
-/// the caps are reached.
+/// `targets` (ascending), a path on which it is absent there and the step runs, every producer
+/// skipped by a precondition on the claim in slot `focus`. `None` when the caps are reached.
 fn explore(
     model: &JourneyModel,
     key: ClaimKey,
     producers: &[bool],
     targets: &[usize],
+    focus: usize,
     work: &mut usize,
 ) -> Option<Vec<Option<Witness>>> {
     let mut slots: Vec<Slot> = Vec::with_capacity(model.slots.len() + 1);
@@ -405,6 +433,7 @@ fn explore(
             *work = work.checked_sub(1)?;
             let verdict = match &step.guard {
                 Guard::Unknown if producers[k] => Verdict::Runs,
+                guard if producers[k] => guard.verdict_on(state, Some(focus)),
                 guard => guard.verdict(state),
             };
             if let Verdict::Skipped(index) = verdict {
@@ -620,11 +649,33 @@ fn judge(
             .collect();
         let mut targets: Vec<usize> = group.iter().map(|n| n.position).collect();
         targets.dedup();
-        let Some(answers) = explore(&model, key, &producers, &targets, work) else {
-            // Past a cap: say nothing more for this file.
-            *work = 0;
-            return;
-        };
+        // Every producer skipped by a precondition on one and the same claim: a path that needs
+        // several claims to be missing together (a sign-in page that sets either the phone
+        // number or the e-mail, and steps skipped on each) leans on outputs of one step that the
+        // model takes as independent, and real policies (the starter pack's passwordless
+        // scenario) show such paths do not happen.
+        let last = targets.last().copied().unwrap_or(0);
+        let mut focuses: Vec<usize> = model.steps[..last.min(model.steps.len())]
+            .iter()
+            .zip(&producers)
+            .filter(|(_, &produces)| produces)
+            .flat_map(|(step, _)| step.guard.slots())
+            .collect();
+        focuses.sort_unstable();
+        focuses.dedup();
+        let mut answers: Vec<Option<Witness>> = vec![None; targets.len()];
+        for focus in focuses {
+            let Some(found) = explore(&model, key, &producers, &targets, focus, work) else {
+                // Past a cap: say nothing more for this file.
+                *work = 0;
+                return;
+            };
+            for (answer, witness) in answers.iter_mut().zip(found) {
+                if answer.is_none() {
+                    *answer = witness;
+                }
+            }
+        }
         for need in group {
             let Some(Some(path)) = targets
                 .iter()
