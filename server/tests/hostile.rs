@@ -642,7 +642,11 @@ fn paths_through_hundreds_of_preconditions_stay_bounded() {
     let large_time = fastest(|| {
         on_path(&large);
     });
-    assert_proportional(small_time, large_time, "paths through 400 conditional steps");
+    assert_proportional(
+        small_time,
+        large_time,
+        "paths through 400 conditional steps",
+    );
     // More claims tested than the model follows: nothing said, quickly.
     assert_eq!(on_path(&tangled_journey(400, 400)), 0);
 }

@@ -750,7 +750,11 @@ impl<'w> Context<'w> {
             claims.adds.push(ClaimAdded {
                 claim: self.claim(&output.value.claim),
                 via: Via::OutputClaim,
-                default_value: output.value.default_value.as_deref().map(|d| self.sym(d.trim())),
+                default_value: output
+                    .value
+                    .default_value
+                    .as_deref()
+                    .map(|d| self.sym(d.trim())),
             });
         }
         for transformation in &profile.output_transformations {
@@ -771,7 +775,9 @@ impl<'w> Context<'w> {
             let id = &validation.value.text;
             let inner = self.build_profile(id, visiting);
             let via = Via::ValidationProfile(self.sym(id));
-            claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
+            claims
+                .adds
+                .extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
         }
         for control in self.display_controls(&profile) {
             let Some((control_claims, control_profiles)) = self.display_control(&control) else {
@@ -787,7 +793,9 @@ impl<'w> Context<'w> {
             }
             for id in &control_profiles {
                 let inner = self.build_profile(id, visiting);
-                claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
+                claims
+                    .adds
+                    .extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
             }
         }
         visiting.pop();

@@ -207,7 +207,11 @@ struct JourneyModel {
 
 /// Reads a step's preconditions, adding the claims they test to `slots`; `None` when the
 /// journey tests more claims or literals than the model follows.
-fn read_guard(ctx: &Context, preconditions: &[Precondition], slots: &mut Vec<Slot>) -> Option<Guard> {
+fn read_guard(
+    ctx: &Context,
+    preconditions: &[Precondition],
+    slots: &mut Vec<Slot>,
+) -> Option<Guard> {
     let mut conditions = Vec::with_capacity(preconditions.len());
     for (index, p) in preconditions.iter().enumerate() {
         let skips = p
@@ -267,16 +271,17 @@ fn read_guard(ctx: &Context, preconditions: &[Precondition], slots: &mut Vec<Slo
 }
 
 /// What one profile does to each tracked claim it outputs.
-fn profile_effects(
-    ctx: &Context,
-    slots: &[Slot],
-    exchange: &ExchangeFlow,
-) -> Vec<(usize, Effect)> {
+fn profile_effects(ctx: &Context, slots: &[Slot], exchange: &ExchangeFlow) -> Vec<(usize, Effect)> {
     let mut effects = Vec::new();
     for (slot_index, slot) in slots.iter().enumerate() {
         let mut effect: Option<Effect> = None;
         let mut definite: Option<Effect> = None;
-        for added in exchange.profile.adds.iter().filter(|a| a.claim.key == slot.key) {
+        for added in exchange
+            .profile
+            .adds
+            .iter()
+            .filter(|a| a.claim.key == slot.key)
+        {
             effect = Some(Effect::Maybe);
             if let Some(default) = added.default_value {
                 let this = slot.default_effect(&ctx.text(default));
@@ -305,8 +310,7 @@ fn journey_model(ctx: &Context, flow: &JourneyFlow) -> Option<JourneyModel> {
     for (step_flow, guard) in flow.steps.iter().zip(guards) {
         let step = journey.steps.get(step_flow.index)?;
         let mut alternatives = Vec::new();
-        let ends;
-        if step_flow.sub_flows.is_empty() {
+        let ends = if step_flow.sub_flows.is_empty() {
             alternatives.extend(
                 step_flow
                     .exchanges
@@ -316,7 +320,7 @@ fn journey_model(ctx: &Context, flow: &JourneyFlow) -> Option<JourneyModel> {
             if step.is("CombinedSignInAndSignUp") || alternatives.is_empty() {
                 alternatives.push(Vec::new());
             }
-            ends = step.is("SendClaims");
+            step.is("SendClaims")
         } else {
             let adds = step_flow.adds.view();
             alternatives.push(
@@ -327,8 +331,8 @@ fn journey_model(ctx: &Context, flow: &JourneyFlow) -> Option<JourneyModel> {
                     .map(|(i, _)| (i, Effect::Maybe))
                     .collect(),
             );
-            ends = step_flow.sub_flows.iter().all(|s| s.journey.is_transfer());
-        }
+            step_flow.sub_flows.iter().all(|s| s.journey.is_transfer())
+        };
         steps.push(StepModel {
             guard,
             alternatives,
@@ -450,7 +454,7 @@ fn explore(
                 let mut effects = alternative.clone();
                 if producers[k] {
                     match effects.iter_mut().find(|(slot, _)| *slot == target) {
-                        Some((_, effect)) if matches!(effect, Effect::Set(_)) => {}
+                        Some((_, Effect::Set(_))) => {}
                         Some((_, effect)) => *effect = Effect::Present,
                         None => effects.push((target, Effect::Present)),
                     }
