@@ -368,6 +368,13 @@ mod tests {
         for fixture in ["claim-flow", "steps", "sub-journeys", "relying-party-input"] {
             assert!(check_edits(&[data.join(fixture)], &[], 60) > 0);
         }
+        // Paths are judged in the chains of the relying parties built on the base: an edit of
+        // the extensions file (which sets a DefaultValue the paths depend on) or of a relying
+        // party must reach the base's findings.
+        let paths = data.join("../rules/claim-not-produced-on-path");
+        for set in ["invalid", "valid"] {
+            assert!(check_edits(&[paths.join(set)], &[], 40) > 0);
+        }
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
         let mfa = corpus.join("starterpack/SocialAndLocalAccountsWithMfa");
         let samples = corpus.join("samples");
