@@ -38,8 +38,8 @@ pub struct Fingerprint {
     /// Definitions, technical profiles, transformations, journeys, relying party and the
     /// extras (default issuers, display controls).
     journeys: u64,
-    /// The relying party's DefaultUserJourney and its profile's input claims: what a file
-    /// contributes to the journeys of its ancestors.
+    /// The PolicyId, the relying party's DefaultUserJourney and its profile's input claims:
+    /// what a file contributes to the journeys of its ancestors.
     relying_party: u64,
     /// The ranges related locations of findings can point at (journey ids, step Orders,
     /// input claims of technical profiles), in a fixed walk order.
@@ -167,6 +167,8 @@ fn compute_fingerprint(file: &FileData) -> Fingerprint {
     let journeys = h.finish();
 
     let h = &mut DefaultHasher::default();
+    // The path rule names the relying party whose chain it judged by its PolicyId.
+    located(&summary.policy_id, h);
     summary
         .relying_party
         .as_ref()
