@@ -576,3 +576,77 @@ fn a_lone_cr_ends_a_line_in_what_check_reports() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A journey of `steps` steps in which each step needs the claim the one before outputs, and
+/// each is skipped on one of `tested` claims that the steps set in turn: every required claim
+/// is a candidate for the path rule, and the preconditions' values multiply.
+fn tangled_journey(steps: usize, tested: usize) -> String {
+    let mut claims = String::new();
+    for i in 0..tested {
+        claims.push_str(&format!(
+            "      <ClaimType Id=\"c{i}\"><DataType>string</DataType></ClaimType>\n"
+        ));
+    }
+    let mut profiles = String::new();
+    let mut journey = String::new();
+    for i in 0..steps {
+        claims.push_str(&format!(
+            "      <ClaimType Id=\"r{i}\"><DataType>string</DataType></ClaimType>\n"
+        ));
+        let input = if i == 0 {
+            String::new()
+        } else {
+            format!(
+                "<InputClaims><InputClaim ClaimTypeReferenceId=\"r{}\" Required=\"true\" /></InputClaims>",
+                i - 1
+            )
+        };
+        profiles.push_str(&format!(
+            "        <TechnicalProfile Id=\"P{i}\"><DisplayName>P</DisplayName><Protocol Name=\"Proprietary\" Handler=\"Web.TPEngine.Providers.ClaimsTransformationProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null\" />{input}<OutputClaims><OutputClaim ClaimTypeReferenceId=\"r{i}\" /><OutputClaim ClaimTypeReferenceId=\"c{}\" /><OutputClaim ClaimTypeReferenceId=\"c{}\" DefaultValue=\"v{}\" /></OutputClaims></TechnicalProfile>\n",
+            (i + 1) % tested,
+            (i + 5) % tested,
+            i % 7
+        ));
+        journey.push_str(&format!(
+            "        <OrchestrationStep Order=\"{}\" Type=\"ClaimsExchange\"><Preconditions><Precondition Type=\"ClaimsExist\" ExecuteActionsIf=\"true\"><Value>c{}</Value><Action>SkipThisOrchestrationStep</Action></Precondition><Precondition Type=\"ClaimEquals\" ExecuteActionsIf=\"false\"><Value>c{}</Value><Value>v{}</Value><Action>SkipThisOrchestrationStep</Action></Precondition></Preconditions><ClaimsExchanges><ClaimsExchange Id=\"X{i}\" TechnicalProfileReferenceId=\"P{i}\" /></ClaimsExchanges></OrchestrationStep>\n",
+            i + 1,
+            i % tested,
+            (i + 7) % tested,
+            i % 7
+        ));
+    }
+    policy(&format!(
+        "  <BuildingBlocks>\n    <ClaimsSchema>\n{claims}    </ClaimsSchema>\n  </BuildingBlocks>\n  <ClaimsProviders>\n    <ClaimsProvider>\n      <DisplayName>P</DisplayName>\n      <TechnicalProfiles>\n{profiles}        <TechnicalProfile Id=\"JwtIssuer\"><DisplayName>J</DisplayName><Protocol Name=\"None\" /><OutputTokenFormat>JWT</OutputTokenFormat></TechnicalProfile>\n      </TechnicalProfiles>\n    </ClaimsProvider>\n  </ClaimsProviders>\n  <UserJourneys>\n    <UserJourney Id=\"J\">\n      <OrchestrationSteps>\n{journey}        <OrchestrationStep Order=\"{}\" Type=\"SendClaims\" CpimIssuerTechnicalProfileReferenceId=\"JwtIssuer\" />\n      </OrchestrationSteps>\n    </UserJourney>\n  </UserJourneys>\n  <RelyingParty>\n    <DefaultUserJourney ReferenceId=\"J\" />\n    <TechnicalProfile Id=\"PolicyProfile\"><DisplayName>R</DisplayName><Protocol Name=\"OpenIdConnect\" /><OutputClaims><OutputClaim ClaimTypeReferenceId=\"r0\" PartnerClaimType=\"sub\" /></OutputClaims><SubjectNamingInfo ClaimType=\"sub\" /></TechnicalProfile>\n  </RelyingParty>",
+        steps + 1
+    ))
+}
+
+#[test]
+fn paths_through_hundreds_of_preconditions_stay_bounded() {
+    use b2c_lsp::diagnostic::DiagnosticCode;
+    let on_path = |text: &str| {
+        let workspace = Workspace::new();
+        workspace.set_file(path(), Arc::from(text), false);
+        file_diagnostics(&workspace, &path())
+            .iter()
+            .filter(|d| d.code == DiagnosticCode::ClaimNotProducedOnPath)
+            .count()
+    };
+    let small = tangled_journey(40, 12);
+    let large = tangled_journey(400, 12);
+    // The rule still speaks on the tangle, within its caps.
+    assert!(on_path(&small) > 0);
+    let small_time = fastest(|| {
+        on_path(&small);
+    });
+    let large_time = fastest(|| {
+        on_path(&large);
+    });
+    assert_proportional(
+        small_time,
+        large_time,
+        "paths through 400 conditional steps",
+    );
+    // More claims tested than the model follows: nothing said, quickly.
+    assert_eq!(on_path(&tangled_journey(400, 400)), 0);
+}

@@ -925,6 +925,15 @@ codes! {
         example: "<InputClaim ClaimTypeReferenceId=\"alternativeSecurityId\" Required=\"true\" /> in step 3, output by no step before",
         fix: "Output the claim in an earlier step, add a DefaultValue, or remove the step.",
     }
+    ClaimNotProducedOnPath {
+        name: "claim-not-produced-on-path",
+        severity: Warning,
+        summary: "a required input claim whose every earlier producer a precondition skips on some path on which its step runs",
+        evidence: Evidence::Article("userjourneys.md, \"Preconditions\": a step whose precondition is satisfied is skipped and runs none of its profiles; B2C's upload check counts every earlier step as a producer, so the upload passes and the claim is missing only when the journey takes that path"),
+        explanation: "B2C accepts a journey as soon as some earlier step outputs each required input claim, whatever the steps' preconditions say. This rule follows the claims that the preconditions test along the journey (absent, equal to a literal a ClaimEquals compares with, or another value; a DefaultValue sets its value, any other output may or may not be returned) and reports a required input claim when some path skips every earlier step that outputs it while the step that needs it runs. The message names each producer and the precondition that skips it. To stay clear of paths no user can take, it assumes that a producer that runs provides the claim, counts a path only when every producer is skipped by a precondition on one and the same claim, reads only ClaimsExist and ClaimEquals preconditions with SkipThisOrchestrationStep (any other leaves the step free to run or not, never skipping a producer or running the consumer), follows at most 12 tested claims per journey, judges a journey in the chain of each relying party that runs it (one that none runs is not judged), and judges the steps of user journeys, not those of sub-journeys.",
+        example: "<OrchestrationStep Order=\"2\" Type=\"ClaimsExchange\">\n  <Preconditions>\n    <Precondition Type=\"ClaimsExist\" ExecuteActionsIf=\"true\">\n      <Value>objectId</Value>\n      <Action>SkipThisOrchestrationStep</Action>\n    </Precondition>\n  </Preconditions>\n  ... REST-GetLoyalty outputs loyaltyId ...\n</OrchestrationStep>\n<OrchestrationStep Order=\"3\" Type=\"ClaimsExchange\">\n  ... REST-Enroll requires loyaltyId, no precondition ...",
+        fix: "Give the consuming step the precondition that skips the producers (so it is skipped too), or output the claim on that path (another step, or a DefaultValue).",
+    }
     RpClaimNotProduced {
         name: "rp-claim-not-produced",
         severity: Error,

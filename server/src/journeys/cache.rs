@@ -6,8 +6,9 @@
 //!
 //! A file's findings depend on: the file itself (the cache lives on its version of the
 //! file, so any edit of it recomputes), its chain, what its ancestors define (their journey
-//! fingerprint) and the relying parties of its descendants (their DefaultUserJourney and
-//! input claims seed the bags of the journeys they run).
+//! fingerprint) and its descendants: their relying parties' DefaultUserJourney and input
+//! claims seed the bags of the journeys they run, and the run-time path rule judges a journey
+//! as each relying party's chain amends it (their journey fingerprint).
 //!
 //! The fingerprint leaves out text ranges, so that an edit that only shifts offsets keeps
 //! it. A finding's own range is in the file itself, but its related locations may point into
@@ -37,8 +38,8 @@ pub struct Fingerprint {
     /// Definitions, technical profiles, transformations, journeys, relying party and the
     /// extras (default issuers, display controls).
     journeys: u64,
-    /// The relying party's DefaultUserJourney and its profile's input claims: what a file
-    /// contributes to the journeys of its ancestors.
+    /// The PolicyId, the relying party's DefaultUserJourney and its profile's input claims:
+    /// what a file contributes to the journeys of its ancestors.
     relying_party: u64,
     /// The ranges related locations of findings can point at (journey ids, step Orders,
     /// input claims of technical profiles), in a fixed walk order.
@@ -166,6 +167,8 @@ fn compute_fingerprint(file: &FileData) -> Fingerprint {
     let journeys = h.finish();
 
     let h = &mut DefaultHasher::default();
+    // The path rule names the relying party whose chain it judged by its PolicyId.
+    located(&summary.policy_id, h);
     summary
         .relying_party
         .as_ref()
@@ -190,7 +193,8 @@ struct Entry {
     chain: Arc<Chain>,
     /// The fingerprints of the ancestors, nearest first (`None` for a file not loaded).
     ancestors: Vec<Option<Arc<Fingerprint>>>,
-    /// The other files whose chain includes this one, with their relying-party hash.
+    /// The other files whose chain includes this one, with the hash of their relying party and
+    /// journey fingerprints.
     dependents: Vec<(PathBuf, u64)>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -223,9 +227,12 @@ pub fn journey_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic
         .into_iter()
         .filter(|p| p.as_path() != path)
         .map(|p| {
-            let hash = workspace
-                .file(&p)
-                .map_or(0, |f| fingerprint(&f).relying_party);
+            let hash = workspace.file(&p).map_or(0, |f| {
+                let fingerprint = fingerprint(&f);
+                let h = &mut DefaultHasher::default();
+                (fingerprint.relying_party, fingerprint.journeys).hash(h);
+                h.finish()
+            });
             (p, hash)
         })
         .collect();
@@ -362,6 +369,13 @@ mod tests {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/journeys");
         for fixture in ["claim-flow", "steps", "sub-journeys", "relying-party-input"] {
             assert!(check_edits(&[data.join(fixture)], &[], 60) > 0);
+        }
+        // Paths are judged in the chains of the relying parties built on the base: an edit of
+        // the extensions file (which sets a DefaultValue the paths depend on) or of a relying
+        // party must reach the base's findings.
+        let paths = data.join("../rules/claim-not-produced-on-path");
+        for set in ["invalid", "valid"] {
+            assert!(check_edits(&[paths.join(set)], &[], 40) > 0);
         }
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
         let mfa = corpus.join("starterpack/SocialAndLocalAccountsWithMfa");

@@ -301,7 +301,7 @@ pub fn relying_party_bag(ctx: &Context, rp: &RelyingParty) -> Bag {
 
 /// The relying parties of the file at `path` and its descendants, each with the journey it
 /// runs: those that may run a journey of the file.
-fn relying_parties_of(workspace: &Workspace, path: &Path) -> Vec<RelyingParty> {
+pub fn relying_parties_of(workspace: &Workspace, path: &Path) -> Vec<RelyingParty> {
     workspace
         .dependents(path)
         .iter()

@@ -378,6 +378,9 @@ impl Via {
 pub struct ClaimAdded {
     pub claim: Claim,
     pub via: Via,
+    /// The OutputClaim's DefaultValue (trimmed), which the claim gets whatever the provider
+    /// returns; `None` for a transformation's output.
+    pub default_value: Option<Sym>,
 }
 
 /// What one technical profile (merged across chain and includes) takes and adds.
@@ -399,6 +402,15 @@ impl ProfileClaims {
     /// itself and may also be prefilled from its own input claims).
     pub fn collects_from_user(&self) -> bool {
         matches!(self.type_id, Some("self-asserted" | "phone-factor"))
+    }
+
+    /// Whether the profile fills its own input claim before it reads it: the page of a
+    /// self-asserted profile collects it, or an input claims transformation outputs it.
+    pub fn supplies_own_input(&self, key: ClaimKey) -> bool {
+        self.adds.iter().any(|a| {
+            a.claim.key == key
+                && (self.collects_from_user() || matches!(a.via, Via::InputTransformation(_)))
+        })
     }
 
     /// Whether the profile adds the claim.
@@ -727,20 +739,33 @@ impl<'w> Context<'w> {
             let id = &transformation.value.text;
             let via = Via::InputTransformation(self.sym(id));
             for &claim in self.transformation_outputs(id).iter() {
-                claims.adds.push(ClaimAdded { claim, via });
+                claims.adds.push(ClaimAdded {
+                    claim,
+                    via,
+                    default_value: None,
+                });
             }
         }
         for output in &profile.output_claims {
             claims.adds.push(ClaimAdded {
                 claim: self.claim(&output.value.claim),
                 via: Via::OutputClaim,
+                default_value: output
+                    .value
+                    .default_value
+                    .as_deref()
+                    .map(|d| self.sym(d.trim())),
             });
         }
         for transformation in &profile.output_transformations {
             let id = &transformation.value.text;
             let via = Via::OutputTransformation(self.sym(id));
             for &claim in self.transformation_outputs(id).iter() {
-                claims.adds.push(ClaimAdded { claim, via });
+                claims.adds.push(ClaimAdded {
+                    claim,
+                    via,
+                    default_value: None,
+                });
             }
         }
         // What validation profiles and display controls output is scoped to the profile in
@@ -750,10 +775,9 @@ impl<'w> Context<'w> {
             let id = &validation.value.text;
             let inner = self.build_profile(id, visiting);
             let via = Via::ValidationProfile(self.sym(id));
-            claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded {
-                claim: a.claim,
-                via,
-            }));
+            claims
+                .adds
+                .extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
         }
         for control in self.display_controls(&profile) {
             let Some((control_claims, control_profiles)) = self.display_control(&control) else {
@@ -764,14 +788,14 @@ impl<'w> Context<'w> {
                 claims.adds.push(ClaimAdded {
                     claim: self.claim(claim),
                     via,
+                    default_value: None,
                 });
             }
             for id in &control_profiles {
                 let inner = self.build_profile(id, visiting);
-                claims.adds.extend(inner.adds.iter().map(|a| ClaimAdded {
-                    claim: a.claim,
-                    via,
-                }));
+                claims
+                    .adds
+                    .extend(inner.adds.iter().map(|a| ClaimAdded { via, ..*a }));
             }
         }
         visiting.pop();

@@ -10,8 +10,12 @@ use crate::diagnostic::{Diagnostic, DiagnosticCode, Related};
 use crate::index::summary::Precondition;
 use crate::index::{id_key, ids_match, SymbolKind};
 
-use crate::journeys::flow::{analyze, journey_flow, relying_party_bag, Bag, BagRef, JourneyFlow};
-use crate::journeys::model::{ClaimKey, Context, Via};
+use crate::journeys::flow::{
+    analyze, journey_flow, relying_party_bag, Bag, BagRef, ExchangeFlow, JourneyFlow,
+};
+use crate::journeys::model::{ClaimKey, ClaimTaken, Context, EffectiveStep, Via};
+
+use super::paths::claims_skipped_on_paths;
 
 /// Whether the step only runs when `claim` has a value (a precondition skips it otherwise).
 fn runs_only_with(preconditions: &[Precondition], claim: &str) -> bool {
@@ -39,6 +43,9 @@ pub(super) fn claim_flow(ctx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // What an upload check already reported on an input claim is not said twice.
+    let reported: HashSet<TextRange> = seen.iter().map(|(range, _)| *range).collect();
+    claims_skipped_on_paths(ctx, &reported, out);
     // Sub-journeys: a claim is missing only if no invocation supplies it.
     for id in ctx.journey_ids(SymbolKind::SubJourney).iter() {
         let key = id_key(id);
@@ -103,26 +110,14 @@ fn check_steps<'a>(
                 }
                 let claim = &taken.claim;
                 let produced = bag.contains_key(taken.key)
-                    || profile.adds.iter().any(|a| {
-                        a.claim.key == taken.key
-                            && (profile.collects_from_user()
-                                || matches!(a.via, Via::InputTransformation(_)))
-                    })
+                    || profile.supplies_own_input(taken.key)
                     || runs_only_with(&step.step.preconditions, claim);
                 // An undefined claim is reported as undefined, once, not also as not produced.
                 if produced || !ctx.defines_claim(claim) {
                     continue;
                 }
-                // Where to report: the InputClaim if this file writes it, else the step.
-                let here = |path: &Path| path == ctx.path;
-                let range = if here(&taken.path) {
-                    taken.range
-                } else {
-                    match exchange.reference(step) {
-                        Some((path, range)) if here(path) => range,
-                        None if here(&step.path) => step.step.order_range,
-                        _ => continue,
-                    }
+                let Some((range, related)) = placement(&ctx.path, taken, exchange, step) else {
+                    continue;
                 };
                 if !seen.insert((range, taken.key)) {
                     continue;
@@ -136,26 +131,52 @@ fn check_steps<'a>(
                         journey.id
                     ),
                 );
-                if !here(&taken.path) || !here(&step.path) {
-                    let (path, range, message) = if here(&taken.path) {
-                        (
-                            step.path.clone(),
-                            step.step.order_range,
-                            "the step that runs the profile",
-                        )
-                    } else {
-                        (taken.path.to_path_buf(), taken.range, "the input claim")
-                    };
-                    d.related.push(Related {
-                        path,
-                        range,
-                        message: message.to_owned(),
-                    });
-                }
+                d.related.extend(related);
                 out.push(d);
             }
         }
     }
+}
+
+/// Where a finding about an input claim of a step's profile goes in `file`: the InputClaim if
+/// the file writes it, else the step's reference to the profile if this file writes that (a
+/// journey's default issuer: the step's Order); with the other place as related when it is in
+/// another file. `None` when this file writes neither.
+pub(super) fn placement(
+    file: &Path,
+    taken: &ClaimTaken,
+    exchange: &ExchangeFlow,
+    step: &EffectiveStep,
+) -> Option<(TextRange, Option<Related>)> {
+    let here = |path: &Path| path == file;
+    let range = if here(&taken.path) {
+        taken.range
+    } else {
+        match exchange.reference(step) {
+            Some((path, range)) if here(path) => range,
+            None if here(&step.path) => step.step.order_range,
+            _ => return None,
+        }
+    };
+    let related = if !here(&taken.path) || !here(&step.path) {
+        let (path, range, message) = if here(&taken.path) {
+            (
+                step.path.clone(),
+                step.step.order_range,
+                "the step that runs the profile",
+            )
+        } else {
+            (taken.path.to_path_buf(), taken.range, "the input claim")
+        };
+        Some(Related {
+            path,
+            range,
+            message: message.to_owned(),
+        })
+    } else {
+        None
+    };
+    Some((range, related))
 }
 
 /// A claim that only validation profiles of earlier self-asserted steps put in the bag: their

@@ -1,6 +1,7 @@
 //! Journey diagnostics: the shape of the steps (Order, SendClaims, selections, sub-journey
 //! invocations) and the flow of claims (required input claims and the relying party's output
-//! claims that no step produces). Each finding is reported in the file that writes the
+//! claims that no step produces, and required claims whose producers preconditions skip on
+//! some path). Each finding is reported in the file that writes the
 //! offending element, so a journey of the base is reported on the base only.
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use crate::index::{SymbolKind, Workspace};
 use super::model::Context;
 
 mod claims;
+mod paths;
 mod steps;
 
 use claims::{claim_flow, relying_party};
