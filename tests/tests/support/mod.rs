@@ -277,13 +277,35 @@ impl Session {
         path: &Path,
         accept: impl Fn(&[Value]) -> bool,
     ) -> Vec<Value> {
+        self.published(path, None, accept)
+    }
+
+    /// The next diagnostics published for the open document at `path` for its version
+    /// `version` or a later one that satisfy `accept`: a publication for an older text, still
+    /// in the backlog, never matches.
+    pub fn diagnostics_since(
+        &mut self,
+        path: &Path,
+        version: i64,
+        accept: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        self.published(path, Some(version), accept)
+    }
+
+    fn published(
+        &mut self,
+        path: &Path,
+        since: Option<i64>,
+        accept: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         let wanted = uri(path);
-        // Only the latest publication for the file is its current state: older ones in the
-        // backlog are dropped, never matched.
         let is_for = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == wanted.as_str()
+                && since.is_none_or(|v| m["params"]["version"].as_i64().is_some_and(|p| p >= v))
         };
+        // Only the latest publication for the file is its current state: older ones in the
+        // backlog are dropped, never matched.
         if let Some(last) = self.backlog.iter().rposition(is_for) {
             let mut index = 0;
             self.backlog.retain(|m| {
@@ -292,8 +314,7 @@ impl Session {
             });
         }
         let found = self.wait_for(Duration::from_secs(20), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == wanted.as_str()
+            is_for(m)
                 && m["params"]["diagnostics"]
                     .as_array()
                     .is_some_and(|d| accept(d))
