@@ -970,7 +970,8 @@ fn precondition(element: ElementRef<'_>) -> Precondition {
         kind: attribute(element, "Type").unwrap_or_default(),
         execute_actions_if: element
             .attribute_value("ExecuteActionsIf")
-            .is_none_or(|v| v.trim().eq_ignore_ascii_case("true")),
+            // An xs:boolean: "1" is true as much as "true" is.
+            .is_none_or(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("true")),
         values: element
             .children_named("Value")
             .map(|v| located_text(v))
@@ -1083,5 +1084,27 @@ mod reference_facts {
             }
         }
         assert!(disagreements.is_empty(), "{disagreements:#?}");
+    }
+}
+
+#[cfg(test)]
+mod preconditions {
+    use super::*;
+
+    #[test]
+    fn execute_actions_if_reads_every_xs_boolean_spelling() {
+        let text = r#"<TrustFrameworkPolicy PolicyId="P"><UserJourneys><UserJourney Id="J"><OrchestrationSteps><OrchestrationStep Order="1" Type="ClaimsExchange"><Preconditions>
+<Precondition Type="ClaimsExist" ExecuteActionsIf="true"><Value>a</Value><Action>SkipThisOrchestrationStep</Action></Precondition>
+<Precondition Type="ClaimsExist" ExecuteActionsIf="1"><Value>b</Value><Action>SkipThisOrchestrationStep</Action></Precondition>
+<Precondition Type="ClaimsExist" ExecuteActionsIf="false"><Value>c</Value><Action>SkipThisOrchestrationStep</Action></Precondition>
+<Precondition Type="ClaimsExist" ExecuteActionsIf="0"><Value>d</Value><Action>SkipThisOrchestrationStep</Action></Precondition>
+</Preconditions></OrchestrationStep></OrchestrationSteps></UserJourney></UserJourneys></TrustFrameworkPolicy>"#;
+        let summary = summarize(&syntax::parse(text));
+        let read: Vec<bool> = summary.journeys[0].steps[0]
+            .preconditions
+            .iter()
+            .map(|p| p.execute_actions_if)
+            .collect();
+        assert_eq!(read, [true, true, false, false]);
     }
 }
