@@ -17,6 +17,10 @@ pub use references::nearest_definition;
 
 /// Every diagnostic of the file at `path`, sorted by position.
 pub fn file_diagnostics(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
+    crate::index::profiles::with_profiles_of(path, || diagnose(workspace, path))
+}
+
+fn diagnose(workspace: &Workspace, path: &Path) -> Vec<Diagnostic> {
     let Some(file) = workspace.file(path) else {
         return Vec::new();
     };

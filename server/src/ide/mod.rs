@@ -107,7 +107,7 @@ pub(crate) fn enclosing(element: &Element, name: &str) -> Option<Element> {
 /// A technical profile's type as B2C sees it, with the merged profile it was read from.
 pub(crate) struct ProfileType {
     pub ty: Option<&'static TechnicalProfileType>,
-    pub effective: Option<EffectiveProfile>,
+    pub effective: Option<std::sync::Arc<EffectiveProfile>>,
 }
 
 /// The effective type of the TechnicalProfile `id` seen from `path`: its protocol and handler
@@ -127,7 +127,7 @@ pub(crate) fn profile_type(
     }
     let effective = effective_profile(workspace, path, id);
     let ty = effective
-        .as_ref()
+        .as_deref()
         .and_then(EffectiveProfile::technical_type);
     ProfileType { ty, effective }
 }

@@ -94,10 +94,58 @@ fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(Arc<FileData>, us
 }
 
 /// The profile `id` as seen from the file at `path`; `None` when no policy of the chain
-/// defines it.
-pub fn effective_profile(workspace: &Workspace, path: &Path, id: &str) -> Option<EffectiveProfile> {
-    let mut visiting = Vec::new();
-    build(workspace, path, id, &mut visiting)
+/// defines it. Inside [`with_profiles_of`] for the same file, each id is merged once.
+pub fn effective_profile(
+    workspace: &Workspace,
+    path: &Path,
+    id: &str,
+) -> Option<Arc<EffectiveProfile>> {
+    let scoped = MERGED.with(|merged| {
+        let merged = merged.borrow();
+        let scope = merged.as_ref().filter(|s| s.path == path)?;
+        scope.profiles.get(id).cloned()
+    });
+    if let Some(found) = scoped {
+        return found;
+    }
+    let profile = build(workspace, path, id, &mut Vec::new()).map(Arc::new);
+    MERGED.with(|merged| {
+        if let Some(scope) = merged.borrow_mut().as_mut().filter(|s| s.path == path) {
+            scope.profiles.insert(id.to_owned(), profile.clone());
+        }
+    });
+    profile
+}
+
+/// The profiles merged for one file while its diagnostics are computed: the rule families
+/// each ask for the same profiles, and the answers cannot change within one diagnosis.
+struct Merged {
+    path: PathBuf,
+    profiles: rustc_hash::FxHashMap<String, Option<Arc<EffectiveProfile>>>,
+}
+
+thread_local! {
+    static MERGED: std::cell::RefCell<Option<Merged>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` (one diagnosis of the file at `path`, on this thread) with every profile
+/// merged at most once for that file; the merged profiles are dropped afterwards, also when
+/// `work` unwinds.
+pub fn with_profiles_of<T>(path: &Path, work: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Merged>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            MERGED.with(|merged| *merged.borrow_mut() = previous);
+        }
+    }
+    let scope = Merged {
+        path: path.to_owned(),
+        profiles: Default::default(),
+    };
+    let previous = MERGED.with(|merged| merged.borrow_mut().replace(scope));
+    let _restore = Restore(previous);
+    work()
 }
 
 fn build(
@@ -210,6 +258,40 @@ mod tests {
 
     fn profile(id: &str, key_value: &str) -> String {
         format!("<TechnicalProfile Id=\"{id}\"><Metadata><Item Key=\"K\">{key_value}</Item></Metadata></TechnicalProfile>")
+    }
+
+    #[test]
+    fn within_one_diagnosis_a_profile_is_merged_once_for_its_file_only() {
+        let workspace = Workspace::new();
+        let base = PathBuf::from("/w/Base.xml");
+        let one = PathBuf::from("/w/One.xml");
+        workspace.set_file(
+            base.clone(),
+            policy("B2C_1A_Base", None, &profile("A", "1")),
+            false,
+        );
+        workspace.set_file(
+            one.clone(),
+            policy("B2C_1A_One", Some("B2C_1A_Base"), ""),
+            false,
+        );
+        let (first, again, other_file) = with_profiles_of(&one, || {
+            (
+                effective_profile(&workspace, &one, "A").expect("A"),
+                effective_profile(&workspace, &one, "A").expect("A"),
+                effective_profile(&workspace, &base, "A").expect("A"),
+            )
+        });
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &other_file));
+        // Outside the diagnosis nothing is kept: an edit is seen at once.
+        workspace.set_file(
+            base.clone(),
+            policy("B2C_1A_Base", None, &profile("A", "2")),
+            false,
+        );
+        let after = effective_profile(&workspace, &one, "A").expect("A");
+        assert_eq!(after.metadata_value("K"), Some("2"));
     }
 
     #[test]

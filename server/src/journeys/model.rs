@@ -473,7 +473,7 @@ pub struct Context<'w> {
     files: Vec<ChainFile>,
     names: RefCell<Names>,
     /// Effective profiles by id (their content does not depend on the id's spelling).
-    effective: RefCell<IdCache<Option<Rc<EffectiveProfile>>>>,
+    effective: RefCell<IdCache<Option<Arc<EffectiveProfile>>>>,
     /// Lower-cased metadata values of each profile (what it may select), `None` when the
     /// chain does not define it.
     selects: RefCell<IdCache<Option<Rc<[String]>>>>,
@@ -662,12 +662,12 @@ impl<'w> Context<'w> {
     }
 
     /// The technical profile `id` merged across the chain and its includes.
-    pub fn effective(&self, id: &str) -> Option<Rc<EffectiveProfile>> {
+    pub fn effective(&self, id: &str) -> Option<Arc<EffectiveProfile>> {
         let key = match self.effective.borrow_mut().get(id) {
             Ok(found) => return found,
             Err(key) => key,
         };
-        let profile = effective_profile(self.workspace, &self.path, id).map(Rc::new);
+        let profile = effective_profile(self.workspace, &self.path, id);
         self.effective.borrow_mut().insert(id, key, profile.clone());
         profile
     }
