@@ -48,7 +48,12 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new(name: &str) -> Scratch {
-        let root = std::env::temp_dir().join(format!("b2c-lsp-test-{name}-{}", std::process::id()));
+        // Unique per test even when several tests of one binary (one process, one thread
+        // each) share a name: they would otherwise remove each other's files.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let root =
+            std::env::temp_dir().join(format!("b2c-lsp-test-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("create scratch folder");
         Scratch {
