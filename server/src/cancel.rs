@@ -33,24 +33,26 @@ impl Flag {
     /// A guard that raises the flag when dropped: held by the request's future, so that a
     /// future dropped by a `$/cancelRequest` stops the analysis it was waiting for.
     pub fn raise_on_drop(&self) -> RaiseOnDrop {
-        RaiseOnDrop(self.clone())
+        RaiseOnDrop(Some(self.clone()))
     }
 }
 
 /// See [`Flag::raise_on_drop`].
 #[derive(Debug)]
-pub struct RaiseOnDrop(Flag);
+pub struct RaiseOnDrop(Option<Flag>);
 
 impl RaiseOnDrop {
-    /// The analysis finished: dropping the guard no longer means anything.
-    pub fn disarm(self) {
-        std::mem::forget(self);
+    /// The analysis finished: the guard goes without raising the flag.
+    pub fn disarm(mut self) {
+        self.0 = None;
     }
 }
 
 impl Drop for RaiseOnDrop {
     fn drop(&mut self) {
-        self.0.raise();
+        if let Some(flag) = self.0.take() {
+            flag.raise();
+        }
     }
 }
 
@@ -136,6 +138,8 @@ mod tests {
         let flag = Flag::new();
         flag.raise_on_drop().disarm();
         assert!(!flag.is_raised());
+        // Disarmed, the guard gave back its share of the flag (nothing leaked).
+        assert_eq!(std::sync::Arc::strong_count(&flag.0), 1);
         drop(flag.raise_on_drop());
         assert!(flag.is_raised());
     }
