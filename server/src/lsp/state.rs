@@ -819,39 +819,56 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
                 .filter(|p| !changed.contains_key(*p))
                 .cloned(),
         );
-        let mut start = 0;
-        // Then small batches first, doubling, so that diagnostics start coming out at once
-        // after a scan too.
-        let mut next_batch = 2;
+        // The edited files alone, then batches doubling from 4 up to BATCH, so that
+        // diagnostics start coming out at once after a scan too.
+        let mut batches: Vec<Vec<PathBuf>> = Vec::new();
+        let (mut start, mut size) = (0, 2);
         while start < order.len() {
-            let size = if start == 0 && edited > 0 {
+            let take = if start == 0 && edited > 0 {
                 edited
             } else {
-                next_batch = (next_batch * 2).min(BATCH);
-                next_batch
+                size = (size * 2).min(BATCH);
+                size
             };
-            let end = (start + size).min(order.len());
-            let batch = order[start..end].to_vec();
-            let ready: Vec<Option<Publish>> = if batch.len() <= 2 {
-                batch.iter().map(|path| state.diagnose(path)).collect()
-            } else {
-                let on_pool = Arc::clone(&state);
-                tokio::task::spawn_blocking(move || {
-                    in_parallel(batch, |path| on_pool.diagnose(&path))
-                })
-                .await
-                .unwrap_or_default()
+            let end = (start + take).min(order.len());
+            batches.push(order[start..end].to_vec());
+            start = end;
+        }
+        let mut batches = batches.into_iter();
+        // Each batch is computed on all cores while the one before it is published, so that
+        // writing thousands of publications overlaps the analysis instead of pausing it.
+        let compute = |batch: Vec<PathBuf>| {
+            let on_pool = Arc::clone(&state);
+            tokio::task::spawn_blocking(move || {
+                in_parallel(batch, |path| on_pool.diagnose(&path))
+            })
+        };
+        let mut in_flight: Option<tokio::task::JoinHandle<Vec<Option<Publish>>>> = None;
+        loop {
+            let ready: Vec<Option<Publish>> = match in_flight.take() {
+                Some(computing) => computing.await.unwrap_or_default(),
+                None => match batches.next() {
+                    None => break,
+                    // The edited file after a keystroke: no hand-off to another thread.
+                    Some(batch) if batch.len() <= 2 => {
+                        batch.iter().map(|path| state.diagnose(path)).collect()
+                    }
+                    Some(batch) => compute(batch).await.unwrap_or_default(),
+                },
             };
+            // A newer edit arrived: nothing more is started, it is coalesced with what is left.
+            let newer_edit = !jobs.is_empty();
+            if !newer_edit {
+                in_flight = batches.next().map(compute);
+            }
             for publish in ready.into_iter().flatten() {
                 state
                     .client
                     .publish_diagnostics(publish.uri, publish.diagnostics, publish.version)
                     .await;
             }
-            start = end;
-            // A newer edit arrived: drop to the top to coalesce it with what is left.
-            if !jobs.is_empty() {
-                queue.extend(order[start..].iter().cloned().map(Job::Diagnose));
+            if newer_edit {
+                queue.extend(batches.by_ref().flatten().map(Job::Diagnose));
                 break;
             }
         }
