@@ -839,9 +839,7 @@ async fn worker(state: std::sync::Weak<State>, mut jobs: mpsc::UnboundedReceiver
         // writing thousands of publications overlaps the analysis instead of pausing it.
         let compute = |batch: Vec<PathBuf>| {
             let on_pool = Arc::clone(&state);
-            tokio::task::spawn_blocking(move || {
-                in_parallel(batch, |path| on_pool.diagnose(&path))
-            })
+            tokio::task::spawn_blocking(move || in_parallel(batch, |path| on_pool.diagnose(&path)))
         };
         let mut in_flight: Option<tokio::task::JoinHandle<Vec<Option<Publish>>>> = None;
         loop {
