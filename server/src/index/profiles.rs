@@ -260,8 +260,8 @@ mod tests {
         format!("<TechnicalProfile Id=\"{id}\"><Metadata><Item Key=\"K\">{key_value}</Item></Metadata></TechnicalProfile>")
     }
 
-    #[test]
-    fn within_one_diagnosis_a_profile_is_merged_once_for_its_file_only() {
+    /// A base defining profile A (key K = 1), and a policy built on it that adds nothing.
+    fn a_base_and_one_policy_on_it() -> (Workspace, PathBuf, PathBuf) {
         let workspace = Workspace::new();
         let base = PathBuf::from("/w/Base.xml");
         let one = PathBuf::from("/w/One.xml");
@@ -275,6 +275,12 @@ mod tests {
             policy("B2C_1A_One", Some("B2C_1A_Base"), ""),
             false,
         );
+        (workspace, base, one)
+    }
+
+    #[test]
+    fn within_one_diagnosis_a_profile_is_merged_once_for_its_file_only() {
+        let (workspace, base, one) = a_base_and_one_policy_on_it();
         let (first, again, other_file) = with_profiles_of(&one, || {
             (
                 effective_profile(&workspace, &one, "A").expect("A"),
@@ -296,19 +302,8 @@ mod tests {
 
     #[test]
     fn a_profile_is_seen_through_each_chain_and_follows_base_edits() {
-        let workspace = Workspace::new();
-        let base = PathBuf::from("/w/Base.xml");
-        let (one, two) = (PathBuf::from("/w/One.xml"), PathBuf::from("/w/Two.xml"));
-        workspace.set_file(
-            base.clone(),
-            policy("B2C_1A_Base", None, &profile("A", "1")),
-            false,
-        );
-        workspace.set_file(
-            one.clone(),
-            policy("B2C_1A_One", Some("B2C_1A_Base"), ""),
-            false,
-        );
+        let (workspace, base, one) = a_base_and_one_policy_on_it();
+        let two = PathBuf::from("/w/Two.xml");
         // The second amends A: its view of A is its own.
         workspace.set_file(
             two.clone(),
