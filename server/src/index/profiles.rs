@@ -72,18 +72,13 @@ fn parts(workspace: &Workspace, path: &Path, id: &str) -> Vec<(Arc<FileData>, us
         let Some(file) = workspace.file(file_path) else {
             continue;
         };
-        let ranges: Vec<_> = file
-            .summary
-            .lookup(SymbolKind::TechnicalProfile, id)
-            .map(|definition| definition.id_range)
-            .collect();
-        for range in ranges {
+        for definition in file.summary.lookup(SymbolKind::TechnicalProfile, id) {
             // Within one file, the id's range identifies the profile.
             if let Some(index) = file
                 .summary
                 .technical_profiles
                 .iter()
-                .position(|tp| !tp.in_relying_party && tp.id_range == range)
+                .position(|tp| !tp.in_relying_party && tp.id_range == definition.id_range)
             {
                 out.push((Arc::clone(&file), index));
             }
