@@ -27,6 +27,8 @@ type WebviewMessage =
   | { type: "error"; message: string };
 
 const VIEW_TYPE = "b2cLsp.journey";
+/** How long after a click on a step the editor it opened keeps the focus it was given. */
+const OPENED_FOCUS_MS = 1000;
 
 /**
  * The "B2C: Show journey" panel: the server's Mermaid drawing of the effective journey of
@@ -40,6 +42,8 @@ export class JourneyView implements vscode.Disposable {
   private steps = new Map<string, Location>();
   /** The page's script listens (messages posted before are lost). */
   private ready = false;
+  /** The step opened by the last click on the diagram, and when. */
+  private opened: { uri: vscode.Uri; range: vscode.Range; at: number } | undefined;
   /** The latest drawing, sent when the page is ready. */
   private latest: JourneyDiagram | undefined;
   private readonly refresher = new Debouncer(() => void this.refresh());
@@ -137,6 +141,22 @@ export class JourneyView implements vscode.Disposable {
       this.steps.clear();
     }, undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m), undefined, this.disposables);
+    // The click that opened a step also focuses the webview, and the workbench may learn of
+    // that focus after the step's editor took it: give the focus back to the editor.
+    panel.onDidChangeViewState(
+      (e) => {
+        const opened = this.opened;
+        if (e.webviewPanel.active && opened && Date.now() - opened.at < OPENED_FOCUS_MS) {
+          this.opened = undefined;
+          void vscode.window.showTextDocument(opened.uri, {
+            selection: opened.range,
+            viewColumn: vscode.ViewColumn.One,
+          });
+        }
+      },
+      undefined,
+      this.disposables,
+    );
     this.panel = panel;
   }
 
@@ -211,6 +231,7 @@ export class JourneyView implements vscode.Disposable {
       const uri = client.protocol2CodeConverter.asUri(location.uri);
       const range = client.protocol2CodeConverter.asRange(location.range);
       await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.One });
+      this.opened = { uri, range, at: Date.now() };
     } else if (message.type === "error") {
       this.output.appendLine(`Journey view: Mermaid could not draw the journey: ${message.message}`);
     }
