@@ -230,8 +230,9 @@ export class JourneyView implements vscode.Disposable {
       }
       const uri = client.protocol2CodeConverter.asUri(location.uri);
       const range = client.protocol2CodeConverter.asRange(location.range);
-      await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.One });
+      // Set first: the webview's focus may come back while the editor is being shown.
       this.opened = { uri, range, at: Date.now() };
+      await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.One });
     } else if (message.type === "error") {
       this.output.appendLine(`Journey view: Mermaid could not draw the journey: ${message.message}`);
     }
